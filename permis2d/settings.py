@@ -1,0 +1,167 @@
+"""One frozen settings object built from ``PERMIS2D_*`` environment variables.
+
+Each setting is declared once, with its variable, type and default. A value that does not parse,
+or a ``PERMIS2D_`` variable nobody declared (a typo such as ``PERMIS2D_DATA_DIRR``), is refused with
+a :class:`SettingsError` naming the variable: a misspelt setting silently falling back to its
+default is how a production verifier ends up trusting the demo CA.
+
+Defaults are embedded so that ``make run`` works on a fresh machine: everything lives under the
+data dir (``$XDG_DATA_HOME/permis2d``, else ``~/.local/share/permis2d``): the SQLite registry,
+the keys (private keys PKCS#8-encrypted with a passphrase generated on first use, mode 0600) and
+the issued documents.
+
+This module imports nothing of ours, so the verifier may use it too.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Settings", "SettingsError", "default_data_dir"]
+
+PREFIX = "PERMIS2D_"
+
+# Variables read by other tools than Settings (tests, CI); accepted so they are not "unknown".
+_EXTRA_KNOWN = frozenset({"PERMIS2D_TEST_POSTGRES_URL"})
+
+
+class SettingsError(ValueError):
+    """A ``PERMIS2D_*`` variable is unknown or its value does not parse."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{variable}: {message}")
+        self.variable = variable
+
+
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The data dir when ``PERMIS2D_DATA_DIR`` is unset: ``$XDG_DATA_HOME/permis2d``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local/share")
+    return Path(base) / "permis2d"
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser()
+
+
+def _paths(value: str) -> tuple[Path, ...]:
+    return tuple(Path(p).expanduser() for p in value.split(os.pathsep) if p)
+
+
+def _ca_id(value: str) -> str:
+    if len(value) != 4 or not value.isalnum() or not value.isupper() and not value.isdigit():
+        raise ValueError("a CA id is 4 upper-case letters or digits, e.g. FR00")
+    return value
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 < port < 65536:
+        raise ValueError("a port is between 1 and 65535")
+    return port
+
+
+def _str(value: str) -> str:
+    return value
+
+
+def _setting(env: str, parse: Callable[[str], Any], default: Any = None, **kw: Any) -> Any:
+    return field(default=default, metadata={"env": env, "parse": parse}, **kw)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the product, read once and passed down (STYLE §5)."""
+
+    data_dir: Path = _setting("PERMIS2D_DATA_DIR", _path)
+    database_url: str | None = _setting("PERMIS2D_DATABASE_URL", _str)
+    key_passphrase: str | None = _setting("PERMIS2D_KEY_PASSPHRASE", _str, repr=False)
+    ca_id: str = _setting("PERMIS2D_CA_ID", _ca_id, "FR00")
+    verifier_trust: tuple[Path, ...] = _setting("PERMIS2D_VERIFIER_TRUST", _paths, ())
+    verifier_url: str = _setting("PERMIS2D_VERIFIER_URL", _str, "http://127.0.0.1:8001/")
+    issuer_url: str = _setting("PERMIS2D_ISSUER_URL", _str, "http://127.0.0.1:8000/")
+    verifier_port: int = _setting("PERMIS2D_VERIFIER_PORT", _port, 8001)
+    issuer_port: int = _setting("PERMIS2D_ISSUER_PORT", _port, 8000)
+    secret_key: str | None = _setting("PERMIS2D_SECRET_KEY", _str, repr=False)
+    fc_issuer: str | None = _setting("PERMIS2D_FC_ISSUER", _str)
+    fc_client_id: str | None = _setting("PERMIS2D_FC_CLIENT_ID", _str)
+    fc_client_secret: str | None = _setting("PERMIS2D_FC_CLIENT_SECRET", _str, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.data_dir is None:
+            object.__setattr__(self, "data_dir", default_data_dir())
+        if self.database_url is None:
+            url = f"sqlite:///{self.data_dir / 'registry.sqlite3'}"
+            object.__setattr__(self, "database_url", url)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``environ`` (default ``os.environ``), refusing unknown names."""
+        env = os.environ if environ is None else environ
+        declared = {f.metadata["env"]: f for f in fields(cls)}
+        for name in env:
+            if name.startswith(PREFIX) and name not in declared and name not in _EXTRA_KNOWN:
+                raise SettingsError(name, "unknown setting (see README, 'Configuration')")
+        values: dict[str, Any] = {}
+        for variable, f in declared.items():
+            if variable in env:
+                try:
+                    values[f.name] = f.metadata["parse"](env[variable])
+                except ValueError as exc:
+                    raise SettingsError(variable, f"bad value: {exc}") from exc
+        if "data_dir" not in values:
+            values["data_dir"] = default_data_dir(env)
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def keys_dir(self) -> Path:
+        """Where the PKI lives: CA, signing certificates, encrypted private keys, CRLs."""
+        return self.data_dir / "keys"
+
+    @property
+    def issued_dir(self) -> Path:
+        """Where issued PDFs are written by default."""
+        return self.data_dir / "issued"
+
+    @property
+    def trust_dir(self) -> Path:
+        """The trust folder exported for the verifier (``keys export-trust``)."""
+        return self.data_dir / "trust"
+
+    def passphrase(self) -> bytes:
+        """The private-key passphrase: ``PERMIS2D_KEY_PASSPHRASE``, else a generated secret.
+
+        The generated secret is written once to ``<data dir>/keys/passphrase`` with mode 0600.
+        """
+        if self.key_passphrase:
+            return self.key_passphrase.encode()
+        return _secret_file(self.keys_dir / "passphrase").encode()
+
+    def flask_secret_key(self) -> str:
+        """Flask's session key: ``PERMIS2D_SECRET_KEY``, else generated once (0600)."""
+        return self.secret_key or _secret_file(self.data_dir / "secret_key")
+
+
+def _secret_file(path: Path) -> str:
+    """Read a secret from ``path``, creating it (mode 0600, atomically) on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value = secrets.token_urlsafe(32)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    try:
+        os.link(tmp, path)  # fails if another process won the race: keep theirs
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
