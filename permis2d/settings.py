@@ -16,6 +16,7 @@ This module imports nothing of ours, so the verifier may use it too.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -54,7 +55,7 @@ def _paths(value: str) -> tuple[Path, ...]:
 
 
 def _ca_id(value: str) -> str:
-    if len(value) != 4 or not value.isalnum() or not value.isupper() and not value.isdigit():
+    if not re.fullmatch(r"[A-Z0-9]{4}", value):
         raise ValueError("a CA id is 4 upper-case letters or digits, e.g. FR00")
     return value
 
