@@ -1,0 +1,102 @@
+"""ECDSA signing and verification of 2D-Doc data with raw r||s signatures (§3.5).
+
+Why: the code carries the raw concatenation r||s (64, 96 or 132 bytes for P-256, P-384, P-521;
+table of §3.5.2, p.26) while ``cryptography`` speaks DER, and the codec never holds keys: it
+calls a ``Signer`` (the ``keys`` package implements one) and verifies with a public key the
+caller chose. The key, never the barcode, decides curve and hash (STYLE §3).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from twoddoc.errors import EncodeError, SignatureError, SignatureLengthError
+
+if TYPE_CHECKING:
+    from twoddoc.codec import Document
+
+#: Curve name → (raw r||s length, ECDSA algorithm with the curve's hash), §3.5.2 p.26.
+_CURVES: dict[str, tuple[int, ec.ECDSA]] = {
+    "secp256r1": (64, ec.ECDSA(hashes.SHA256())),
+    "secp384r1": (96, ec.ECDSA(hashes.SHA384())),
+    "secp521r1": (132, ec.ECDSA(hashes.SHA512())),
+}
+#: Raw signature lengths a 2D-Doc may carry.
+SIGNATURE_LENGTHS = frozenset(length for length, _ in _CURVES.values())
+
+
+@runtime_checkable
+class Signer(Protocol):
+    """Something that signs 2D-Doc data and returns the raw r||s signature."""
+
+    signature_length: int
+
+    def sign(self, data: bytes) -> bytes:
+        """Return the raw r||s signature of ``data`` (``signature_length`` bytes)."""
+        ...
+
+
+def _curve(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> tuple[int, ec.ECDSA]:
+    """Return (raw length, algorithm) for a key's curve, or ``None`` if it is not in §3.5.2."""
+    return _CURVES.get(getattr(getattr(key, "curve", None), "name", ""), (0, None))  # type: ignore[return-value]
+
+
+class EcdsaSigner:
+    """A ``Signer`` over a ``cryptography`` EC private key on P-256, P-384 or P-521."""
+
+    def __init__(self, private_key: ec.EllipticCurvePrivateKey) -> None:
+        length, algorithm = _curve(private_key)
+        if not length or not isinstance(private_key, ec.EllipticCurvePrivateKey):
+            raise EncodeError("2D-Doc signs with ECDSA on P-256, P-384 or P-521 (§3.5.2)",
+                              field="key", position=0)
+        self._key = private_key
+        self._algorithm = algorithm
+        self._half = length // 2
+        self.signature_length = length
+
+    def sign(self, data: bytes) -> bytes:
+        """Sign ``data`` with the key's curve hash and return raw r||s."""
+        r, s = decode_dss_signature(self._key.sign(data, self._algorithm))
+        return r.to_bytes(self._half, "big") + s.to_bytes(self._half, "big")
+
+
+def raw_to_der(signature: bytes) -> bytes:
+    """Convert a raw r||s signature (even length) to DER for ``cryptography``."""
+    half = len(signature) // 2
+    return encode_dss_signature(int.from_bytes(signature[:half], "big"),
+                                int.from_bytes(signature[half:], "big"))
+
+
+def verify_raw(signature: bytes, data: bytes, public_key: ec.EllipticCurvePublicKey, *,
+               position: int = 0) -> None:
+    """Verify a raw r||s signature over ``data``; raise ``SignatureError`` if it does not hold."""
+    length, algorithm = _curve(public_key)
+    if not length or not isinstance(public_key, ec.EllipticCurvePublicKey):
+        raise SignatureError("the verifying key is not an EC key on P-256, P-384 or P-521",
+                             field="signature", position=position)
+    if len(signature) != length:
+        raise SignatureLengthError(f"signature has {len(signature)} bytes, the key's curve "
+                                   f"{public_key.curve.name} needs {length}",
+                                   field="signature", position=position)
+    try:
+        public_key.verify(raw_to_der(signature), data, algorithm)
+    except InvalidSignature as exc:
+        raise SignatureError("signature does not verify with this key", field="signature",
+                             position=position) from exc
+
+
+def verify_signature(doc: Document, public_key: ec.EllipticCurvePublicKey) -> None:
+    """Verify ``doc``'s signature over its signed data with ``public_key`` (§3.5).
+
+    Raises ``SignatureError`` (or its subclass ``SignatureLengthError`` when the signature's
+    length does not fit the key's curve); returns ``None`` when the signature holds.
+    """
+    verify_raw(doc.signature, doc.signed_data, public_key, position=doc.signature_position)
