@@ -1,0 +1,471 @@
+"""The verifier's trust store: which certificates may sign a 2D-Doc, and which are revoked.
+
+A 2D-Doc header names its signer by two 4-character ids (spec §3.3, p.17–20): the CA id
+(*identifiant de l'autorité de certification*, e.g. ``FR03``) and the certificate id
+(*identifiant du certificat*, e.g. ``EDF1``). The spec's trust model (§4, "chaîne de confiance")
+maps them to X.509: the signing (leaf) certificate has subject CN = certificate id and issuer
+CN = CA id; the CA's certificate is published by ANTS in a trust service list (ETSI TS 102 231
+XML) whose ``TSPTradeName`` is the CA id and whose ``ServiceStatus`` ends in ``inaccord``.
+
+Sources, combined in one store (:meth:`TrustStore.load`, repeatable ``--trust``):
+
+* a folder (searched recursively, so the layout of ``permis2d keys export-trust`` does not
+  matter) of PEM or DER certificates and X.509 CRLs, plus any TSL ``*.xml`` found in it;
+* a single certificate, CRL or TSL XML file.
+
+Policy choices, made here once (fail closed, as sigstore's verifier does):
+
+* An empty store trusts nothing: every lookup misses.
+* Trust anchors are the CA certificates the operator handed over: a TSL service whose status ends
+  in ``inaccord``, or a CA certificate (basic constraints ``cA``, or self-signed) found in a folder
+  given with ``--trust``. An intermediate CA such as ``FR03`` (issued by "Certigna Root CA") is an
+  anchor by itself: the 2D-Doc trust list publishes the CA, not its root. The spec's test CA
+  ``FR00`` is therefore trusted only when its certificate is given.
+* A CA certificate that any loaded TSL lists with another status (withdrawn, suspended…) is not
+  an anchor, whatever folder also holds it.
+* A leaf is found by (issuer CN, subject CN), never by file name; its chain is trusted only when
+  its signature verifies with an anchored CA certificate of that CN. A leaf whose CA certificate
+  is absent (the spec's ``FR00_0001.pem``) is still *known*, so the document's signature can be
+  checked with it, but its chain is reported as not verified (:attr:`ChainStatus.NO_CA`).
+* A CRL counts only when its signature verifies with a CA certificate of its issuer CN. A serial
+  listed there is revoked whatever the revocation date. A CRL that claims a known CA but does not
+  verify makes that CA's revocation status unknown, which fails the check rather than ignoring
+  a revocation list somebody meant us to honour.
+* Private keys are never read: a PEM ``PRIVATE KEY`` block is skipped and noted.
+
+Loading parses every certificate and public key once; chain and revocation answers are computed
+on first use and cached, so verifying thousands of texts costs one ECDSA verify each.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from verifier.reasons import VerificationError
+
+__all__ = [
+    "CACertificate",
+    "ChainStatus",
+    "LeafCertificate",
+    "RevocationStatus",
+    "TSLSource",
+    "TrustMaterial",
+    "TrustStore",
+    "TrustStoreError",
+    "load_material",
+]
+
+_TSL_NS = "{http://uri.etsi.org/02231/v2#}"
+_IN_ACCORD = "inaccord"
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.DOTALL)
+
+
+class TrustStoreError(VerificationError):
+    """A trust source cannot be used at all (missing path, unreadable file, broken TSL XML)."""
+
+    def __init__(self, msg: str, *, path: Path) -> None:
+        super().__init__(f"{msg} ({path})")
+        self.path = path
+
+
+class ChainStatus(Enum):
+    """Whether a leaf certificate chains to a trusted CA (spec §4, trust chain)."""
+
+    TRUSTED = "trusted"
+    NO_CA = "no_ca"  # no certificate of the CA named by the leaf's issuer CN
+    BAD_SIGNATURE = "bad_signature"  # CA certificates present, none signed this leaf
+    CA_NOT_TRUSTED = "ca_not_trusted"  # signed by a CA certificate that is not an anchor
+
+
+class RevocationStatus(Enum):
+    """What the verified CRLs say about a leaf certificate."""
+
+    GOOD = "good"
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"  # a CRL of that CA failed its signature check
+
+
+def _common_name(name: x509.Name) -> str | None:
+    """The first CN of an X.509 name as text, or None."""
+    attrs = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if not attrs:
+        return None
+    value = attrs[0].value
+    return value if isinstance(value, str) else value.decode("latin-1")
+
+
+def _fingerprint(cert: x509.Certificate) -> bytes:
+    return cert.fingerprint(hashes.SHA256())
+
+
+def _basic_constraints_ca(cert: x509.Certificate) -> bool | None:
+    """The ``cA`` flag of the basic constraints, None when the extension is absent."""
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return None
+    except ValueError:  # a malformed extension: never something to anchor trust on
+        return False
+
+
+def _self_signed(cert: x509.Certificate) -> bool:
+    if cert.subject != cert.issuer:
+        return False
+    try:
+        cert.verify_directly_issued_by(cert)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class CACertificate:
+    """A CA certificate with its CA id and whether it is a trust anchor."""
+
+    ca_id: str
+    certificate: x509.Certificate
+    anchor: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class LeafCertificate:
+    """A signing certificate: (CA id, certificate id), its parsed public key and where it came from.
+
+    ``public_key`` is parsed once at load. The curve of this key, never the barcode, fixes the
+    signature length and hash (spec §3.5: P-256/SHA-256, P-384/SHA-384, P-521/SHA-512).
+    """
+
+    ca_id: str
+    cert_id: str
+    certificate: x509.Certificate
+    public_key: Any
+    source: str
+
+    @property
+    def signature_length(self) -> int | None:
+        """Raw r||s length in bytes for an EC key (64 for P-256), None for other keys."""
+        if isinstance(self.public_key, ec.EllipticCurvePublicKey):
+            return 2 * ((self.public_key.curve.key_size + 7) // 8)
+        return None
+
+
+@dataclass
+class TrustMaterial:
+    """What one source contributes: certificates, CRLs, anchors and TSL verdicts."""
+
+    cas: list[CACertificate] = field(default_factory=list)
+    leaves: list[tuple[x509.Certificate, str]] = field(default_factory=list)
+    crls: list[tuple[x509.CertificateRevocationList, str]] = field(default_factory=list)
+    distrusted: set[bytes] = field(default_factory=set)  # CA fingerprints a TSL does not accept
+    notes: list[str] = field(default_factory=list)
+
+    def extend(self, other: TrustMaterial) -> None:
+        """Add everything of ``other`` to this material."""
+        self.cas.extend(other.cas)
+        self.leaves.extend(other.leaves)
+        self.crls.extend(other.crls)
+        self.distrusted |= other.distrusted
+        self.notes.extend(other.notes)
+
+
+class TSLSource:
+    """An ANTS trust service list (ETSI TS 102 231 XML): CA certificates and their status.
+
+    Each ``TrustServiceProvider`` gives the CA id in ``TSPInformation/TSPTradeName/Name`` and, per
+    ``TSPService``, a ``ServiceStatus`` URI and the CA certificate(s) in
+    ``ServiceDigitalIdentity/DigitalId/X509Certificate`` (Base64 DER). A service is an anchor only
+    when its status ends in ``inaccord``; any other status distrusts its certificates. The list's
+    own XML signature is not checked: the operator chose the file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def material(self) -> TrustMaterial:
+        """Parse the file into trust material; raise :class:`TrustStoreError` if it is no TSL."""
+        try:
+            root = ET.parse(self.path).getroot()  # noqa: S314 - operator-chosen trust file
+        except (ET.ParseError, OSError) as exc:
+            raise TrustStoreError(f"not a readable TSL XML file: {exc}", path=self.path) from exc
+        if not root.tag.endswith("TrustServiceStatusList"):
+            raise TrustStoreError("XML file is not a trust service list", path=self.path)
+        out = TrustMaterial()
+        for index, tsp in enumerate(root.iter(f"{_TSL_NS}TrustServiceProvider")):
+            trade = f"{_TSL_NS}TSPInformation/{_TSL_NS}TSPTradeName/{_TSL_NS}Name"
+            names = [(n.text or "").strip() for n in tsp.iterfind(trade)]
+            ca_id = next((n for n in names if n), None)
+            if ca_id is None:
+                out.notes.append(f"{self.path}: provider #{index} has no TSPTradeName, skipped")
+                continue
+            for service in tsp.iter(f"{_TSL_NS}TSPService"):
+                self._service(service, ca_id, out)
+        return out
+
+    def _service(self, service: ET.Element, ca_id: str, out: TrustMaterial) -> None:
+        info = service.find(f"{_TSL_NS}ServiceInformation")
+        if info is None:
+            return
+        status = (info.findtext(f"{_TSL_NS}ServiceStatus") or "").strip().rstrip("/")
+        accepted = status.endswith(_IN_ACCORD)
+        for element in info.iter(f"{_TSL_NS}X509Certificate"):
+            try:
+                der = base64.b64decode("".join((element.text or "").split()), validate=True)
+                cert = x509.load_der_x509_certificate(der)
+            except (binascii.Error, ValueError) as exc:
+                out.notes.append(f"{self.path}: {ca_id}: unreadable X509Certificate ({exc})")
+                continue
+            if accepted:
+                out.cas.append(CACertificate(ca_id, cert, True, f"{self.path} ({ca_id})"))
+            else:
+                out.distrusted.add(_fingerprint(cert))
+                out.notes.append(f"{self.path}: {ca_id} has status {status!r}: not trusted")
+
+
+def _parse_file(path: Path, out: TrustMaterial) -> None:
+    """Add the certificates and CRLs of one PEM or DER file to ``out``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        out.notes.append(f"{path}: unreadable ({exc.strerror})")
+        return
+    if b"-----BEGIN" in data:
+        blocks = [(m.group(1).decode(), m.group(0)) for m in _PEM_BLOCK.finditer(data)]
+        for kind, block in blocks:
+            _parse_pem_block(path, kind, block, out)
+        if not blocks:
+            out.notes.append(f"{path}: no complete PEM block")
+        return
+    try:
+        _add_certificate(x509.load_der_x509_certificate(data), str(path), out)
+        return
+    except ValueError:
+        pass
+    try:
+        out.crls.append((x509.load_der_x509_crl(data), str(path)))
+    except ValueError:
+        out.notes.append(f"{path}: neither a certificate nor a CRL, skipped")
+
+
+def _parse_pem_block(path: Path, kind: str, block: bytes, out: TrustMaterial) -> None:
+    try:
+        if kind in ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"):
+            _add_certificate(x509.load_pem_x509_certificate(block), str(path), out)
+        elif kind == "X509 CRL":
+            out.crls.append((x509.load_pem_x509_crl(block), str(path)))
+        elif "PRIVATE KEY" in kind:
+            # The verifier is deployed apart from the keys: it never loads a private key.
+            out.notes.append(f"{path}: private key ignored (the verifier never reads them)")
+        else:
+            out.notes.append(f"{path}: PEM block {kind!r} ignored")
+    except ValueError as exc:
+        out.notes.append(f"{path}: unreadable PEM {kind.lower()} ({exc})")
+
+
+def _add_certificate(cert: x509.Certificate, source: str, out: TrustMaterial) -> None:
+    """File a certificate as a CA (``cA`` set, or self-signed without constraints) or a leaf.
+
+    A self-signed certificate without basic constraints is both: the spec's old test
+    certificates carry no extensions at all.
+    """
+    flag = _basic_constraints_ca(cert)
+    if flag or (flag is None and _self_signed(cert)):
+        ca_id = _common_name(cert.subject)
+        if ca_id is None:
+            out.notes.append(f"{source}: CA certificate without a CN, skipped")
+        else:
+            out.cas.append(CACertificate(ca_id, cert, True, source))
+    if not flag:
+        out.leaves.append((cert, source))
+
+
+def load_material(path: Path | str) -> TrustMaterial:
+    """Read one trust source: a folder (recursively), a TSL XML file, or a PEM/DER file."""
+    path = Path(path)
+    if path.is_dir():
+        out = TrustMaterial()
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if child.suffix.lower() == ".xml":
+                try:
+                    out.extend(TSLSource(child).material())
+                except TrustStoreError as exc:
+                    out.notes.append(str(exc))
+            else:
+                _parse_file(child, out)
+        return out
+    if path.is_file():
+        if path.suffix.lower() == ".xml":
+            return TSLSource(path).material()
+        out = TrustMaterial()
+        _parse_file(path, out)
+        if not (out.cas or out.leaves or out.crls):
+            raise TrustStoreError("no certificate or CRL in file", path=path)
+        return out
+    raise TrustStoreError("trust source not found", path=path)
+
+
+class TrustStore:
+    """Trusted CAs, known signing certificates and verified CRLs, combined from sources.
+
+    Build it once (:meth:`load`) and share it: lookups are dictionary reads, and the chain and
+    revocation status of each leaf is computed once and cached.
+    """
+
+    def __init__(self, material: TrustMaterial | None = None) -> None:
+        material = material or TrustMaterial()
+        self.notes: tuple[str, ...] = tuple(material.notes)
+        self._cas: dict[str, list[CACertificate]] = {}
+        seen: set[tuple[str, bytes]] = set()
+        for ca in material.cas:
+            fp = _fingerprint(ca.certificate)
+            if (ca.ca_id, fp) in seen:
+                continue
+            seen.add((ca.ca_id, fp))
+            anchored = ca.anchor and fp not in material.distrusted
+            self._cas.setdefault(ca.ca_id, []).append(
+                CACertificate(ca.ca_id, ca.certificate, anchored, ca.source)
+            )
+        self._leaves: dict[tuple[str, str], list[LeafCertificate]] = {}
+        seen_leaves: set[bytes] = set()
+        for cert, source in material.leaves:
+            fp = _fingerprint(cert)
+            ca_id, cert_id = _common_name(cert.issuer), _common_name(cert.subject)
+            if fp in seen_leaves or ca_id is None or cert_id is None:
+                continue
+            seen_leaves.add(fp)
+            try:
+                key = cert.public_key()
+            except (ValueError, TypeError) as exc:  # unsupported algorithm: cannot verify with it
+                self.notes += (f"{source}: public key unusable ({exc})",)
+                continue
+            leaf = LeafCertificate(ca_id, cert_id, cert, key, source)
+            self._leaves.setdefault((ca_id, cert_id), []).append(leaf)
+        self._crls: dict[str, list[x509.CertificateRevocationList]] = {}
+        self._bad_crl: set[str] = set()
+        for crl, source in material.crls:
+            self._add_crl(crl, source)
+        self._chain_cache: dict[bytes, ChainStatus] = {}
+
+    @classmethod
+    def load(cls, paths: Iterable[Path | str]) -> TrustStore:
+        """Combine trust sources (folders, TSL XML files, certificate files) into one store."""
+        material = TrustMaterial()
+        with warnings.catch_warnings():
+            # Real CA certificates carry over-long name attributes (an organizationIdentifier of
+            # 77 characters): cryptography warns about each; they are harmless for a verifier.
+            warnings.filterwarnings("ignore", message="Attribute's length", category=UserWarning)
+            for path in paths:
+                material.extend(load_material(path))
+            return cls(material)
+
+    @classmethod
+    def empty(cls) -> TrustStore:
+        """A store that trusts nothing (fail closed)."""
+        return cls()
+
+    def _add_crl(self, crl: x509.CertificateRevocationList, source: str) -> None:
+        ca_id = _common_name(crl.issuer)
+        if ca_id is None:
+            self.notes += (f"{source}: CRL without issuer CN ignored",)
+            return
+        cas = self._cas.get(ca_id, [])
+        if any(self._crl_signed_by(crl, ca.certificate) for ca in cas):
+            self._crls.setdefault(ca_id, []).append(crl)
+        elif cas:
+            self._bad_crl.add(ca_id)
+            self.notes += (f"{source}: CRL of {ca_id} does not verify: revocation unknown",)
+        else:
+            self.notes += (f"{source}: CRL of {ca_id} ignored: no certificate of that CA",)
+
+    @staticmethod
+    def _crl_signed_by(crl: x509.CertificateRevocationList, ca: x509.Certificate) -> bool:
+        if crl.issuer != ca.subject:
+            return False
+        try:
+            return crl.is_signature_valid(ca.public_key())
+        except (TypeError, ValueError):
+            return False
+
+    # -- queries -----------------------------------------------------------------------------
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the store knows no certificate at all."""
+        return not self._cas and not self._leaves
+
+    def ca_ids(self) -> tuple[str, ...]:
+        """The CA ids with at least one anchored certificate, sorted."""
+        return tuple(sorted(k for k, v in self._cas.items() if any(ca.anchor for ca in v)))
+
+    def leaves(self) -> Iterator[LeafCertificate]:
+        """Every known signing certificate."""
+        for candidates in self._leaves.values():
+            yield from candidates
+
+    def candidates(self, ca_id: str, cert_id: str) -> tuple[LeafCertificate, ...]:
+        """Signing certificates with issuer CN ``ca_id`` and subject CN ``cert_id``.
+
+        Chain-trusted certificates come first, so a caller trying each in turn prefers them.
+        """
+        found = self._leaves.get((ca_id, cert_id), [])
+        if len(found) > 1:
+            ranked = sorted(found, key=lambda leaf: self.chain(leaf) is not ChainStatus.TRUSTED)
+            return tuple(ranked)
+        return tuple(found)
+
+    def chain(self, leaf: LeafCertificate) -> ChainStatus:
+        """Whether ``leaf`` was signed by an anchored certificate of the CA it names (cached)."""
+        fp = _fingerprint(leaf.certificate)
+        status = self._chain_cache.get(fp)
+        if status is None:
+            status = self._compute_chain(leaf)
+            self._chain_cache[fp] = status
+        return status
+
+    def _compute_chain(self, leaf: LeafCertificate) -> ChainStatus:
+        cas = self._cas.get(leaf.ca_id, [])
+        if not cas:
+            return ChainStatus.NO_CA
+        signed_by_distrusted = False
+        for ca in cas:
+            try:
+                leaf.certificate.verify_directly_issued_by(ca.certificate)
+            except (InvalidSignature, ValueError, TypeError):
+                continue
+            if ca.anchor:
+                return ChainStatus.TRUSTED
+            signed_by_distrusted = True
+        return ChainStatus.CA_NOT_TRUSTED if signed_by_distrusted else ChainStatus.BAD_SIGNATURE
+
+    def revocation(self, leaf: LeafCertificate) -> RevocationStatus:
+        """Whether a verified CRL of the leaf's CA lists its serial number.
+
+        A listed serial is revoked whatever its revocation date: a signature date in a barcode is
+        claimed by the signer, so it cannot prove the signature predates the revocation.
+        """
+        serial = leaf.certificate.serial_number
+        for crl in self._crls.get(leaf.ca_id, []):
+            if crl.get_revoked_certificate_by_serial_number(serial) is not None:
+                return RevocationStatus.REVOKED
+        if leaf.ca_id in self._bad_crl:
+            return RevocationStatus.UNKNOWN
+        return RevocationStatus.GOOD
+
+    def has_crl(self, ca_id: str) -> bool:
+        """True when at least one verified CRL of ``ca_id`` is loaded."""
+        return bool(self._crls.get(ca_id))
