@@ -1,0 +1,254 @@
+"""The verifier's scanner: an image or PDF file in, the 2D-Doc texts it carries out.
+
+Typical use::
+
+    from verifier.scan import scan, ScanError
+    try:
+        texts = scan(uploaded_bytes)          # or scan(Path("photo.jpg"))
+    except ScanError as exc:
+        answer_4xx(exc.code, str(exc))
+
+Why it looks like this:
+
+- The format is sniffed from the magic number, never from a file name or a client's
+  ``Content-Type``: PNG, JPEG, WebP and TIFF go to Pillow (restricted to those four decoders), PDF
+  to pdfium. Anything else is :class:`UnsupportedFormatError`.
+- Phone photos are turned upright from their EXIF orientation (``ImageOps.exif_transpose``)
+  before reading; zxing-cpp also tries rotations itself.
+- A 2D-Doc is a DataMatrix (spec §10) whose text starts with ``DC`` (the header marker, §3.3).
+  Every such symbol of the file is returned, in reading order, without duplicates; a file holding
+  only other barcodes (a COVID ``HC1:`` QR code) raises :class:`NotATwoDDocError`, one holding
+  nothing :class:`NoTwoDDocError`.
+- Every limit (bytes, pixels, pages, seconds; :class:`ScanLimits`) raises its own
+  :class:`ScanError` subclass, and no Pillow or pdfium exception leaves this module.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence
+
+from verifier.scan_errors import (
+    CorruptFileError,
+    DecodeBudgetError,
+    EmptyFileError,
+    FileTooLargeError,
+    NotATwoDDocError,
+    NoTwoDDocError,
+    ScanError,
+    TooManyPagesError,
+    TooManyPixelsError,
+    UnsupportedFormatError,
+)
+from verifier.scan_image import read_datamatrix, read_other_symbols
+from verifier.scan_limits import Deadline, ScanLimits
+from verifier.scan_pdf import embedded_images, open_pdf, rendered_pages
+
+__all__ = [
+    "CorruptFileError",
+    "DecodeBudgetError",
+    "EmptyFileError",
+    "FileTooLargeError",
+    "NoTwoDDocError",
+    "NotATwoDDocError",
+    "ScanError",
+    "ScanLimits",
+    "TooManyPagesError",
+    "TooManyPixelsError",
+    "UnsupportedFormatError",
+    "is_twoddoc_text",
+    "scan",
+    "sniff_format",
+]
+
+# The header marker of every 2D-Doc version, DC01 to DC04 (spec §3.3).
+TWODDOC_MARKER = "DC"
+_PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "tiff": "TIFF"}
+# Dpi of the two page renderings tried after the embedded images (issue 6, part 1).
+PDF_DPIS = (200, 300)
+# Pillow's own exceptions for files it cannot decode; struct.error comes from broken TIFF/EXIF.
+_PILLOW_FAILURES = (OSError, ValueError, SyntaxError, EOFError, KeyError, IndexError,
+                    TypeError, struct.error, Image.DecompressionBombError)
+
+
+def is_twoddoc_text(text: str) -> bool:
+    """True when ``text`` starts with the 2D-Doc marker ``DC`` (spec §3.3)."""
+    return text.startswith(TWODDOC_MARKER)
+
+
+def sniff_format(data: bytes) -> str:
+    """Name the container from its magic number: ``png``, ``jpeg``, ``webp``, ``tiff`` or ``pdf``.
+
+    Why not trust the file name or ``Content-Type``: both come from the client. A PDF may carry a
+    few bytes of junk before ``%PDF-`` (PDF 1.7 §7.5.2 lets readers accept up to 1024).
+    """
+    if not data:
+        raise EmptyFileError("the file is empty")
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    raise UnsupportedFormatError(
+        "unsupported file format: send a PNG, JPEG, WebP or TIFF image, or a PDF"
+    )
+
+
+def scan(
+    source: bytes | str | os.PathLike[str],
+    *,
+    limits: ScanLimits | None = None,
+    clock: Callable[[], float] | None = None,
+) -> list[str]:
+    """Return the text of every 2D-Doc DataMatrix in an image or PDF (bytes or a path).
+
+    Raises a :class:`ScanError` subclass when the file is refused or holds no 2D-Doc; the list
+    returned is never empty.
+    """
+    limits = limits or ScanLimits()
+    deadline = Deadline(limits.budget_seconds, clock) if clock else Deadline(limits.budget_seconds)
+    data = source if isinstance(source, bytes) else _read_file(Path(source), limits)
+    if len(data) > limits.max_bytes:
+        raise FileTooLargeError(f"the file has {len(data)} bytes, limit {limits.max_bytes}")
+    kind = sniff_format(data)
+    found = _Found()
+    try:
+        if kind == "pdf":
+            _scan_pdf(data, limits, deadline, found)
+        else:
+            _scan_images(_open_image(data, kind, limits), deadline, found)
+    except DecodeBudgetError:
+        # Out of time: what was already read still counts; with nothing, the budget error stands.
+        if not found.has_twoddoc():
+            raise
+    return _only_twoddocs(found)
+
+
+def _read_file(path: Path, limits: ScanLimits) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise FileTooLargeError(f"the file has {size} bytes, limit {limits.max_bytes}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise CorruptFileError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+
+
+class _Found:
+    """Texts read so far, in order without duplicates, and images kept to explain a failure."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.images: list[Image.Image] = []
+
+    def add(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            if text not in self.texts:
+                self.texts.append(text)
+
+    def has_twoddoc(self) -> bool:
+        return any(is_twoddoc_text(text) for text in self.texts)
+
+
+def _only_twoddocs(found: _Found) -> list[str]:
+    """Keep the 2D-Doc texts; explain an empty result with other symbols the file holds."""
+    texts = [text for text in found.texts if is_twoddoc_text(text)]
+    if texts:
+        return texts
+    others = list(found.texts)
+    for image in found.images:
+        others += [text for text in read_other_symbols(image) if text not in others]
+    if others:
+        raise NotATwoDDocError(others)
+    raise NoTwoDDocError("no 2D-Doc DataMatrix found in the file")
+
+
+def _open_image(data: bytes, kind: str, limits: ScanLimits) -> Iterator[Image.Image]:
+    """Yield each frame of an image file, upright and 8-bit, held to the pixel limit."""
+    with warnings.catch_warnings():
+        # Pillow warns above MAX_IMAGE_PIXELS and only raises at twice that: a warning here is
+        # an error (issue 6, part 5). We also compare the header's size with our own limit
+        # before any pixel is decoded, so the guard holds whatever the global is.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise TooManyPixelsError("image too large", pixels=_claimed_pixels(exc),
+                                     limit=limits.max_pixels) from exc
+        except _PILLOW_FAILURES as exc:
+            raise CorruptFileError(f"the {kind.upper()} image cannot be read: {exc}") from exc
+        frames = getattr(image, "n_frames", 1)
+        if frames > limits.max_pages:
+            raise TooManyPagesError(frames, limits.max_pages)
+        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            page = number if frames > 1 else None
+            pixels = frame.width * frame.height
+            if pixels > limits.max_pixels:
+                raise TooManyPixelsError("image too large", pixels=pixels,
+                                         limit=limits.max_pixels, page=page)
+            try:
+                frame.load()
+                upright = ImageOps.exif_transpose(frame)
+                yield _eight_bit(upright)
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+                raise TooManyPixelsError("image too large", pixels=pixels,
+                                         limit=limits.max_pixels, page=page) from exc
+            except _PILLOW_FAILURES as exc:
+                raise CorruptFileError(f"the {kind.upper()} image cannot be decoded: {exc}",
+                                       page=page) from exc
+
+
+def _claimed_pixels(exc: Exception) -> int:
+    """Pixel count from Pillow's bomb message ("Image size (W pixels) exceeds ..."), else 0."""
+    words = str(exc).replace("(", " ").split()
+    return next((int(word) for word in words if word.isdigit()), 0)
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """Convert to ``L`` or ``RGB``: transparency on white, 16-bit and float scaled to 0-255."""
+    if image.mode in ("L", "RGB"):
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        pixels = np.asarray(image, dtype=np.float64)
+        top = float(pixels.max()) or 1.0
+        return Image.fromarray((pixels * (255.0 / top)).clip(0, 255).astype(np.uint8), "L")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def _scan_images(images: Iterator[Image.Image], deadline: Deadline, found: _Found) -> None:
+    """Read every frame of an image file into ``found``."""
+    for image in images:
+        found.images.append(image)
+        found.add(read_datamatrix(image, deadline))
+
+
+def _scan_pdf(data: bytes, limits: ScanLimits, deadline: Deadline, found: _Found) -> None:
+    """Embedded images of every page first, then every page at 200 dpi, then 300 dpi."""
+    with open_pdf(data, limits) as document:
+        for _page, image in embedded_images(document, limits):
+            found.add(read_datamatrix(image, deadline))
+        if found.has_twoddoc():
+            return
+        for dpi in PDF_DPIS:
+            for _page, image in rendered_pages(document, dpi, limits):
+                if dpi == PDF_DPIS[0]:
+                    found.images.append(image)
+                found.add(read_datamatrix(image, deadline, clean=True))
+            if found.has_twoddoc():
+                return
