@@ -53,10 +53,17 @@ class DocumentType:
     mandatory: tuple[str, ...]
     optional: frozenset[str]
     optional_sections: frozenset[str]
+    forbidden: frozenset[str]
     emission_date: bool
 
     def allows(self, entry: DataId) -> bool:
-        """True when ``entry`` may appear in this type (§8: what is not listed is forbidden)."""
+        """True when ``entry`` may appear in this type.
+
+        §8: a DI the type's table marks '_' is forbidden, one it marks O or F is allowed, and
+        the unlisted DIs of the sections named below the table are optional.
+        """
+        if entry.di in self.forbidden:
+            return False
         return (entry.di in self.mandatory or entry.di in self.optional
                 or entry.section.split(" ")[0] in self.optional_sections)
 
@@ -93,6 +100,7 @@ def _load_document_types() -> dict[str, dict[str, DocumentType]]:
                                   mandatory=tuple(raw["mandatory"]),
                                   optional=frozenset(raw["optional"]),
                                   optional_sections=frozenset(raw["optional_sections"]),
+                                  forbidden=frozenset(raw["forbidden"]),
                                   emission_date=raw["emission_date"])
         for raw in doc["document_types"]  # type: ignore[union-attr]
     }

@@ -1,0 +1,76 @@
+"""Tests of case folding, accent stripping and per-DI character sets (§3.4.1, §7, §11.1)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from twoddoc.c40 import CHARACTERS, Charset, fold, normalise
+from twoddoc.errors import EncodeError
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("François", "FRANCOIS"),
+        ("Jean François", "JEAN FRANCOIS"),  # the AA reference code, annex 16
+        ("Hélène Éloïse", "HELENE ELOISE"),
+        ("Œdipe Lætitia", "OEDIPE LAETITIA"),
+        ("Straße", "STRASSE"),
+        ("Łukasz Ørsted", "LUKASZ ORSTED"),
+        ("ÇÀÂÄÉÈÊËÎÏÔÖÙÛÜŸ", "CAAAEEEEIIOOUUUY"),
+        ("plain", "PLAIN"),
+    ],
+)
+def test_fold(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+@pytest.mark.parametrize(
+    ("raw", "charset", "expected"),
+    [
+        ("Dumont d'Urville", Charset.ALPHA_SPACE, "DUMONT DURVILLE"),  # AB reference code
+        ("Dumont d’Urville", Charset.ALPHA_SPACE, "DUMONT DURVILLE"),
+        ("Condé-sur-Noireau", Charset.ALNUM_SPACE, "CONDE SUR NOIREAU"),
+        ("Jules/Sébastien/César", Charset.NAMES, "JULES/SEBASTIEN/CESAR"),
+        ("Jean-Pierre/Marie", Charset.NAMES, "JEAN PIERRE/MARIE"),
+        ("9,99", Charset.PRINTABLE, "9,99"),
+        ("a-b", Charset.PRINTABLE, "A-B"),
+        ("NB2WS43T", Charset.BASE32, "NB2WS43T"),
+    ],
+)
+def test_normalise(raw: str, charset: Charset, expected: str) -> None:
+    assert normalise(raw, charset, field="XX") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "charset", "position"),
+    [
+        ("12A4", Charset.DIGITS, 2),
+        ("DUPONT2", Charset.ALPHA_SPACE, 6),
+        ("A/B", Charset.ALNUM_SPACE, 1),
+        ("東京", Charset.PRINTABLE, 0),
+        ("AB\x1dC", Charset.PRINTABLE, 2),  # a separator inside a value would split it
+        ("nb2w", Charset.BASE32, 0),  # Base32 is data: never case-folded
+        ("12G4", Charset.HEX, 2),
+    ],
+)
+def test_refused_characters_name_the_field_and_position(raw: str, charset: Charset,
+                                                         position: int) -> None:
+    with pytest.raises(EncodeError) as info:
+        normalise(raw, charset, field="6G")
+    assert info.value.field == "6G"
+    assert info.value.position == position
+
+
+@given(st.text(max_size=40))
+def test_normalised_text_is_in_its_charset_or_refused(raw: str) -> None:
+    for charset in Charset:
+        try:
+            value = normalise(raw, charset, field="XX")
+        except EncodeError as exc:
+            assert exc.field == "XX"
+        else:
+            assert CHARACTERS[charset].issuperset(value)
+            assert value.isascii()

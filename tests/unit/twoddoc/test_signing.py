@@ -1,0 +1,73 @@
+"""Tests of ECDSA signing and verification with raw r||s signatures (§3.5.2)."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+from twoddoc.errors import (
+    EncodeError,
+    SignatureError,
+    SignatureFormatError,
+    SignatureLengthError,
+)
+from twoddoc.signing import EcdsaSigner, Signer, raw_to_der, verify_raw
+
+CURVES = [(ec.SECP256R1(), 64, hashes.SHA256()), (ec.SECP384R1(), 96, hashes.SHA384()),
+          (ec.SECP521R1(), 132, hashes.SHA512())]
+DATA = b"DC04FR0000011E471E47AB01FR6HM\x1d6GDUMONT"
+
+
+@pytest.mark.parametrize(("curve", "length", "digest"), CURVES,
+                         ids=["P-256", "P-384", "P-521"])
+def test_signer_contract(curve: ec.EllipticCurve, length: int,
+                         digest: hashes.HashAlgorithm) -> None:
+    key = ec.generate_private_key(curve)
+    signer = EcdsaSigner(key)
+    assert isinstance(signer, Signer)
+    assert signer.signature_length == length
+    raw = signer.sign(DATA)
+    assert len(raw) == length
+    # The raw form is r||s, each half big-endian: cryptography verifies its DER with the
+    # curve's own hash (P-256 → SHA-256, P-384 → SHA-384, P-521 → SHA-512).
+    key.public_key().verify(raw_to_der(raw), DATA, ec.ECDSA(digest))
+    verify_raw(raw, DATA, key.public_key())
+    with pytest.raises(SignatureError):
+        verify_raw(raw, DATA + b"X", key.public_key())
+
+
+def test_raw_to_der_round_trip() -> None:
+    raw = bytes(range(1, 65))
+    r, s = decode_dss_signature(raw_to_der(raw))
+    assert r.to_bytes(32, "big") + s.to_bytes(32, "big") == raw
+
+
+def test_length_of_another_curve_is_a_length_error(p256_key: ec.EllipticCurvePrivateKey) -> None:
+    raw = EcdsaSigner(ec.generate_private_key(ec.SECP384R1())).sign(DATA)
+    with pytest.raises(SignatureLengthError) as info:
+        verify_raw(raw, DATA, p256_key.public_key(), position=40)
+    assert info.value.position == 40
+    assert isinstance(info.value, SignatureFormatError)
+    assert isinstance(info.value, SignatureError)
+
+
+def test_wrong_key_does_not_verify(p256_key: ec.EllipticCurvePrivateKey) -> None:
+    raw = EcdsaSigner(p256_key).sign(DATA)
+    with pytest.raises(SignatureError) as info:
+        verify_raw(raw, DATA, ec.generate_private_key(ec.SECP256R1()).public_key())
+    assert info.value.field == "signature"
+
+
+def test_zero_signature_does_not_verify(p256_key: ec.EllipticCurvePrivateKey) -> None:
+    with pytest.raises(SignatureError):
+        verify_raw(bytes(64), DATA, p256_key.public_key())
+
+
+def test_unsupported_keys() -> None:
+    with pytest.raises(EncodeError) as info:
+        EcdsaSigner(ec.generate_private_key(ec.SECP256K1()))
+    assert info.value.field == "key"
+    with pytest.raises(SignatureError):
+        verify_raw(bytes(64), DATA, ed25519.Ed25519PrivateKey.generate().public_key())  # type: ignore[arg-type]
