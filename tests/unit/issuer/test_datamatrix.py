@@ -1,0 +1,82 @@
+"""DataMatrix: C40 symbol, exact 1-px module matrix, 1-bit PNG, read-back by zxing-cpp."""
+
+import io
+
+import numpy as np
+import pytest
+import zxingcpp
+from PIL import Image
+from pylibdmtx import pylibdmtx
+
+from issuer.datamatrix import (
+    QUIET_ZONE_MODULES,
+    check_readback,
+    encode_modules,
+    modules_from_rgb,
+    render_symbol,
+)
+from issuer.errors import BarcodeReadbackError, DocumentTooLargeError
+
+TEXT = ("DC04FR00000126482648AB01FR6HMME\x1d6GLEFEVRE\x1d60FRANCOISE/HELENE\x1d69290219846A"
+        "SAINT ETIENNE\x1dAC120375100001\x1dE4APCE550E8311020261000090001010000000002\x1d0826C0"
+        "E6AM B\x1fLXZGYUU5U7KQL64D6Q2G54EF67LWLU2H7OGR3CVSN3254DPMQS3KEGXGHJDJRSCIQXBRCLFM5LHL5"
+        "HRI62KWM64TD5ZOY5623Z5QSRY")
+
+
+@pytest.mark.parametrize("text", [TEXT, TEXT[:40], TEXT * 2])
+def test_module_matrix_equals_pylibdmtx_drawing_module_for_module(text: str) -> None:
+    encoded = pylibdmtx.encode(text.encode("latin-1"), scheme="C40", size="SquareAuto")
+    derived = modules_from_rgb(encoded.width, encoded.height, encoded.bpp, encoded.pixels)
+    direct = encode_modules(text)
+    assert direct.shape == derived.shape
+    assert direct.shape[0] == direct.shape[1]
+    assert np.array_equal(direct, derived)
+
+
+def test_rgb_derivation_refuses_a_non_uniform_block() -> None:
+    encoded = pylibdmtx.encode(TEXT.encode("latin-1"), scheme="C40", size="SquareAuto")
+    pixels = bytearray(encoded.pixels)
+    offset = (12 * encoded.width + 12) * 3  # inside the first module, not its sampled corner
+    pixels[offset : offset + 3] = bytes([255 - pixels[offset]] * 3)
+    with pytest.raises(BarcodeReadbackError):
+        modules_from_rgb(encoded.width, encoded.height, encoded.bpp, bytes(pixels))
+
+
+def test_png_is_one_bit_one_pixel_per_module_with_quiet_zone() -> None:
+    symbol = render_symbol(TEXT)
+    image = Image.open(io.BytesIO(symbol.png))
+    assert image.mode == "1"
+    side = symbol.size + 2 * QUIET_ZONE_MODULES
+    assert image.size == (side, side)
+    pixels = np.array(image.convert("L")) < 128
+    assert not pixels[:QUIET_ZONE_MODULES].any() and not pixels[:, -QUIET_ZONE_MODULES:].any()
+    assert np.array_equal(pixels[QUIET_ZONE_MODULES:-QUIET_ZONE_MODULES,
+                                 QUIET_ZONE_MODULES:-QUIET_ZONE_MODULES], symbol.modules)
+
+
+def test_png_decodes_to_exact_bytes_with_both_libraries() -> None:
+    symbol = render_symbol(TEXT)
+    big = Image.open(io.BytesIO(symbol.png)).convert("L").resize(
+        (symbol.image.width * 4, symbol.image.height * 4), Image.Resampling.NEAREST)
+    zx = zxingcpp.read_barcodes(big, formats=zxingcpp.BarcodeFormat.DataMatrix)
+    assert [r.bytes for r in zx] == [TEXT.encode("latin-1")]
+    dm = pylibdmtx.decode(big, max_count=1, timeout=2000)
+    assert [r.data for r in dm] == [TEXT.encode("latin-1")]
+
+
+def test_readback_refuses_a_symbol_of_another_text() -> None:
+    other = render_symbol(TEXT[:-1] + "A")
+    with pytest.raises(BarcodeReadbackError) as info:
+        check_readback(other.image, TEXT)
+    assert info.value.position == len(TEXT) - 1
+
+
+def test_readback_refuses_a_blank_image() -> None:
+    with pytest.raises(BarcodeReadbackError):
+        check_readback(Image.new("1", (60, 60), 1), TEXT)
+
+
+def test_text_beyond_the_largest_symbol_is_refused() -> None:
+    with pytest.raises(DocumentTooLargeError) as info:
+        encode_modules("A1" * 1600)
+    assert info.value.length == 3200
