@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "BarcodeReadbackError",
+    "CertificateNotValidError",
     "DocumentTooLargeError",
     "IssuerError",
     "PayloadError",
@@ -74,3 +75,17 @@ class BarcodeReadbackError(IssuerError):
         super().__init__(f"DataMatrix read-back mismatch at byte {position}: {detail}")
         self.field = "barcode"
         self.position = position
+
+
+class CertificateNotValidError(IssuerError):
+    """The active signing certificate is not valid on the issue date (a verifier would refuse)."""
+
+    code = "certificate_not_valid"
+    status_hint = 409
+
+    def __init__(self, cert_id: str, on: object) -> None:
+        super().__init__(f"signing certificate {cert_id} is not valid on {on}: rotate the key "
+                         "(permis2d keys rotate) or issue on a date inside its validity")
+        self.cert_id = cert_id
+        self.field = "on"
+        self.position = 0

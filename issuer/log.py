@@ -1,0 +1,130 @@
+"""The issuance log: one row per issued document, the row's id being the document id.
+
+Why the database allocates the id: the row is inserted first, in the transaction that signs,
+renders and writes the document, and its autoincrement key (a PostgreSQL sequence; SQLite's
+``AUTOINCREMENT``, which never reuses a key, even after a rollback of the highest row) becomes DI
+``01``. Two documents can therefore never share an id, whatever the number of processes, and a
+document whose transaction rolls back (unreadable barcode, PDF not written) is not in the log.
+
+The table lives on the registry's metadata (same database, ``registry.models.Base``); its schema is
+created by the Alembic revision ``registry/migrations/versions/i001_issuance_log.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    RowMapping,
+    String,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.models import Base
+
+__all__ = ["DOCUMENT_ID_DIGITS", "IssuanceLog", "allocate", "document_id_for", "finish",
+           "lookup", "text_digest"]
+
+DOCUMENT_ID_DIGITS = 10
+
+
+class IssuanceLog(Base):
+    """An issued RIR, ADCS or RII: id, type, NEPH, certificate, dates, 2D-Doc hash, requester."""
+
+    __tablename__ = "issuance_log"
+    __table_args__ = (
+        CheckConstraint("kind IN ('rir', 'adcs', 'rii')", name="kind"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str | None] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(4))
+    neph: Mapped[str] = mapped_column(String(19), index=True)
+    ca_id: Mapped[str] = mapped_column(String(4))
+    cert_id: Mapped[str] = mapped_column(String(4))
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    pages: Mapped[int] = mapped_column(Integer)
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+_TABLE = IssuanceLog.__table__
+
+
+def document_id_for(row_id: int) -> str:
+    """The document id (DI 01, [A-Z0-9]) of log row ``row_id``: ten digits, zero-padded."""
+    return f"{row_id:0{DOCUMENT_ID_DIGITS}d}"
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 (hex) of the 2D-Doc text's bytes, control characters included."""
+    return hashlib.sha256(text.encode("latin-1")).hexdigest()
+
+
+def allocate(
+    connection: Connection,
+    *,
+    kind: str,
+    neph: str,
+    ca_id: str,
+    cert_id: str,
+    issued_on: date,
+    expires_on: date | None,
+    pages: int,
+    requested_by: str,
+    created_at: datetime,
+) -> str:
+    """Insert the log row inside the caller's transaction and return its document id.
+
+    The INSERT is the transaction's first statement, so SQLite takes its write lock at once (no
+    read-then-write upgrade that would fail with "database is locked" under concurrency).
+    """
+    row_id = connection.execute(
+        insert(_TABLE)
+        .values(
+            kind=kind,
+            neph=neph,
+            ca_id=ca_id,
+            cert_id=cert_id,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            pages=pages,
+            requested_by=requested_by[:120],
+            created_at=created_at,
+        )
+        .returning(_TABLE.c.id)
+    ).scalar_one()
+    document_id = document_id_for(row_id)
+    connection.execute(
+        update(_TABLE).where(_TABLE.c.id == row_id).values(document_id=document_id)
+    )
+    return document_id
+
+
+def finish(connection: Connection, document_id: str, *, text: str, expires_on: date | None,
+           pages: int) -> None:
+    """Record the signed text's hash, the expiry date and the page count (same transaction)."""
+    connection.execute(
+        update(_TABLE)
+        .where(_TABLE.c.document_id == document_id)
+        .values(text_sha256=text_digest(text), expires_on=expires_on, pages=pages)
+    )
+
+
+def lookup(connection: Connection, document_id: str) -> RowMapping | None:
+    """The log row of ``document_id`` as a mapping, or None."""
+    return connection.execute(
+        select(_TABLE).where(_TABLE.c.document_id == document_id)
+    ).mappings().one_or_none()

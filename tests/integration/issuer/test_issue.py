@@ -1,0 +1,179 @@
+"""Issue every document for every test driver and read it back like a verifier would.
+
+Real parts only: a migrated SQLite registry, a real PKI, the PDF written to disk, its barcode
+pulled out of the PDF (pypdf) and out of a 200 dpi rendering of the page (pypdfium2), decoded by
+zxing-cpp and libdmtx, the signature checked against the exported trust folder.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+import pytest
+import zxingcpp
+from cryptography import x509
+from PIL import Image
+from pylibdmtx import pylibdmtx
+from sqlalchemy import func, select
+
+from issuer.errors import UnknownDriverError
+from issuer.kinds import DocumentKind
+from issuer.log import IssuanceLog, text_digest
+from issuer.service import Issuer
+from twoddoc import decode, verify_signature
+
+ON = date(2026, 10, 31)
+NOW = datetime(2026, 10, 31, 10, 5)
+DRIVERS = Path(__file__).resolve().parents[2] / "data" / "issuer" / "drivers.json"
+NEPHS = [spec["neph"] for spec in json.loads(DRIVERS.read_text(encoding="utf-8"))["drivers"]]
+
+
+def _zxing(image: Image.Image) -> list[bytes]:
+    return [r.bytes for r in zxingcpp.read_barcodes(image,
+                                                     formats=zxingcpp.BarcodeFormat.DataMatrix)]
+
+
+def _libdmtx(image: Image.Image) -> list[bytes]:
+    return [r.data for r in pylibdmtx.decode(image, max_count=1, timeout=3000)]
+
+
+def _embedded_symbol(pdf: Path, page: int = 0) -> Image.Image:
+    images = pypdf.PdfReader(pdf).pages[page].images
+    assert len(images) == 1
+    return images[0].image
+
+
+def _rendered(pdf: Path, page: int = 0) -> Image.Image:
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return document[page].render(scale=200 / 72).to_pil().convert("L")
+    finally:
+        document.close()
+
+
+def _trust_leaf(issuer: Issuer, tmp_path: Path, cert_id: str) -> x509.Certificate:
+    folder = issuer.keystore.export_trust(tmp_path / "trust")
+    pem = (folder / f"{issuer.keystore.ca_id}_{cert_id}.pem").read_bytes()
+    return x509.load_pem_x509_certificate(pem)
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("neph", NEPHS)
+def test_barcode_reads_back_from_pdf_image_and_200_dpi_page(
+    issuer: Issuer, tmp_path: Path, kind: DocumentKind, neph: str
+) -> None:
+    out = tmp_path / f"{kind.value}.pdf"
+    issued = issuer.issue(kind, neph, on=ON, now=NOW, requested_by="test", out=out)
+    expected = issued.text.encode("latin-1")
+    assert out.read_bytes() == issued.pdf
+
+    # The image object, as embedded (1 px per module), scaled up without smoothing.
+    embedded = _embedded_symbol(out).convert("L")
+    big = embedded.resize((embedded.width * 4, embedded.height * 4), Image.Resampling.NEAREST)
+    assert _zxing(big) == [expected]
+    assert _libdmtx(big) == [expected]
+
+    # The whole page rendered at 200 dpi, as a scanner would see it.
+    page = _rendered(out)
+    assert _zxing(page) == [expected]
+    right_bottom = page.crop((page.width // 2, page.height // 2, page.width, page.height))
+    assert _libdmtx(right_bottom) == [expected]
+
+    # The text decodes and its signature verifies with the exported leaf certificate.
+    doc = decode(issued.text)
+    leaf = _trust_leaf(issuer, tmp_path, doc.header.cert_id)
+    verify_signature(doc, leaf.public_key())
+    assert doc.get("AC") == neph
+    assert doc.get("01") == issued.document_id
+    assert doc.get("09") == f"{issued.pages:04d}"
+    assert doc.header.signature_date == ON
+
+
+def test_adcs_is_valid_until_expiry_and_expired_the_day_after(issuer: Issuer,
+                                                               tmp_path: Path) -> None:
+    policy = pytest.importorskip("verifier.policy")
+    trust_mod = pytest.importorskip("verifier.trust")
+    issued = issuer.issue(DocumentKind.ADCS, NEPHS[0], on=ON, now=NOW, requested_by="test")
+    assert issued.payload.expires_on == date(2027, 2, 28)
+    folder = issuer.keystore.export_trust(tmp_path / "trust")
+    trust = trust_mod.TrustStore.load([folder])
+    on_last_day = policy.verify_text(issued.text, trust, at=date(2027, 2, 28)).to_json()
+    day_after = policy.verify_text(issued.text, trust, at=date(2027, 3, 1)).to_json()
+    assert on_last_day["valid"] is True
+    assert on_last_day["checks"]["document_not_expired"] is True
+    assert day_after["checks"]["document_not_expired"] is False
+    assert day_after["valid"] is False
+
+
+def test_pdf_text_metadata_and_wording(issuer: Issuer, tmp_path: Path) -> None:
+    out = tmp_path / "adcs.pdf"
+    issued = issuer.issue(DocumentKind.ADCS, NEPHS[0], on=ON, now=NOW, requested_by="test",
+                          out=out)
+    reader = pypdf.PdfReader(out)
+    text = reader.pages[0].extract_text()
+    for words in ("RÉPUBLIQUE", "Attestation de droits à conduire sécurisée", "LEFÈVRE",
+                  "Françoise", "Saint-Étienne", "29/02/1984", "120375100001",
+                  "Valable jusqu'au 28/02/2027", "2D-DOC", issued.document_id,
+                  issuer.settings.verifier_url, "78", "non couvertes par la signature",
+                  "Page 1 / 1"):
+        assert words in text, words
+    meta = reader.metadata
+    assert meta.title.startswith("Attestation de droits à conduire sécurisée")
+    assert "Ministère de l'Intérieur" in meta.author
+    assert meta.creation_date.replace(tzinfo=None) == NOW
+    fonts = {str(font) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()
+             for font in [font.get_object()["/BaseFont"]]}
+    assert any("DejaVu" in font for font in fonts), fonts
+
+
+def test_suspended_licence_document_states_it(issuer: Issuer, tmp_path: Path) -> None:
+    out = tmp_path / "rir.pdf"
+    issued = issuer.issue(DocumentKind.ADCS, NEPHS[1], on=ON, now=NOW, requested_by="test",
+                          out=out)
+    assert decode(issued.text).get("E5") == "47"
+    assert "SUSPENDU" in pypdf.PdfReader(out).pages[0].extract_text()
+
+
+def test_unknown_neph_is_refused_and_nothing_is_logged(issuer: Issuer, tmp_path: Path) -> None:
+    out = tmp_path / "nobody.pdf"
+    for kind in (DocumentKind.RIR, DocumentKind.ADCS):
+        with pytest.raises(UnknownDriverError) as info:
+            issuer.issue(kind, "999999999999", on=ON, now=NOW, requested_by="test", out=out)
+        assert info.value.neph == "999999999999" and info.value.field == "neph"
+    assert not out.exists()
+    with issuer.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(IssuanceLog)) == 0
+
+
+def test_log_records_every_issued_document(issuer: Issuer, tmp_path: Path) -> None:
+    docs = [issuer.issue(kind, NEPHS[0], on=ON, now=NOW, requested_by="agent:42",
+                         out_dir=tmp_path) for kind in DocumentKind]
+    with issuer.engine.connect() as connection:
+        rows = connection.execute(select(IssuanceLog.__table__).order_by("id")).mappings().all()
+    assert [row["document_id"] for row in rows] == [d.document_id for d in docs]
+    assert len({d.document_id for d in docs}) == 3
+    for row, doc in zip(rows, docs, strict=True):
+        assert row["kind"] == doc.kind.value
+        assert row["neph"] == NEPHS[0]
+        assert row["text_sha256"] == text_digest(doc.text)
+        assert row["requested_by"] == "agent:42"
+        assert row["issued_on"] == ON
+        assert row["cert_id"] == decode(doc.text).header.cert_id
+        assert doc.path is not None and doc.path.exists()
+    assert rows[1]["expires_on"] == date(2027, 2, 28)
+    assert rows[0]["expires_on"] is None
+
+
+def test_failed_write_logs_nothing(issuer: Issuer, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OSError):
+        issuer.issue(DocumentKind.RIR, NEPHS[0], on=ON, now=NOW, requested_by="test",
+                     out=blocker / "rir.pdf")
+    with issuer.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(IssuanceLog)) == 0
