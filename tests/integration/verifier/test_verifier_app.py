@@ -1,0 +1,58 @@
+"""The verifier app in process (Flask test client): catch-all errors, headers, page, trust."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import Texts
+
+from permis2d.settings import Settings
+from verifier.trust import TrustStore
+from verifier.web import create_app
+
+
+def test_unexpected_exception_is_a_json_500(settings_for: Settings) -> None:
+    app = create_app(settings_for, TrustStore.empty())
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("a bug")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert response.json == {"valid": False, "error": {
+        "code": "internal_error",
+        "message": "the verifier failed on this request; it is not valid"}}
+
+
+def test_empty_trust_store_fails_closed(settings_for: Settings,
+                                        texts: tuple[Texts, Path]) -> None:
+    client = create_app(settings_for, TrustStore.empty()).test_client()
+    body = client.post("/api/v1/verify", json={"text": texts[0].valid_adcs}).json
+    assert body["valid"] is False
+    assert [r["code"] for r in body["reasons"]] == ["CERTIFICATE_UNKNOWN"]
+
+
+def test_trust_from_settings_and_injected_today(tmp_path: Path,
+                                                texts: tuple[Texts, Path]) -> None:
+    settings = Settings.from_env({"PERMIS2D_DATA_DIR": str(tmp_path / "data"),
+                                  "PERMIS2D_VERIFIER_TRUST": str(texts[1])})
+    app = create_app(settings, today=lambda: dt.date(2099, 12, 31))
+    body = app.test_client().post("/api/v1/verify", json={"text": texts[0].valid_adcs}).json
+    assert body["at"] == "2099-12-31"
+    assert [r["code"] for r in body["reasons"]] == ["DOCUMENT_EXPIRED"]
+
+
+def test_page_in_french_and_english_with_csp(settings_for: Settings) -> None:
+    client = create_app(settings_for, TrustStore.empty()).test_client()
+    french = client.get("/")
+    assert french.status_code == 200
+    assert '<html lang="fr">' in french.text and "Vérifier" in french.text
+    csp = french.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "<script>" not in french.text  # only src= scripts and a JSON data block
+    english = client.get("/?lang=en")
+    assert '<html lang="en">' in english.text and "Verify a driving licence" in english.text
+    assert client.get("/static/verifier.js").status_code == 200
+    assert client.get("/static/verifier.css").status_code == 200

@@ -1,0 +1,99 @@
+"""Run the verifier service under gunicorn: ``serve_verifier(settings, host, port, trust_paths)``.
+
+Why gunicorn and not Flask's development server: the verifier faces the network and decodes
+hostile files; gunicorn's pre-forked sync workers isolate a slow decode to one process, restart a
+worker that exceeds ``timeout``, and the app stays stateless so more workers or machines scale it
+(ARCHITECTURE.md, "Scale"). The trust store is loaded once in the master (``preload_app``) and
+shared copy-on-write by the workers.
+
+``port=0`` asks the kernel for a free port; gunicorn then logs ``Listening at: http://H:P``, which
+the integration tests and benchmarks read. ``python -m verifier.serve --host H --port P --trust
+PATH ...`` runs the same function (the tests start it this way as a subprocess).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from permis2d.settings import Settings
+from verifier.trust import TrustStore
+
+__all__ = ["main", "serve_verifier"]
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """A gunicorn application around an already-built WSGI app."""
+
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
+        self.application, self.options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # older gunicorn lacks some settings
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+
+def serve_verifier(
+    settings: Settings,
+    host: str,
+    port: int,
+    trust_paths: Sequence[Path | str] = (),
+    *,
+    workers: int | None = None,
+) -> None:
+    """Serve the verifier on ``host:port`` until stopped; trust ``trust_paths``, else the setting.
+
+    Blocks. ``workers`` defaults to the number of CPUs (at least 2, at most 8).
+    """
+    from verifier.web import create_app
+
+    paths = tuple(trust_paths) or settings.verifier_trust
+    trust = TrustStore.load(paths) if paths else TrustStore.empty()
+    app = create_app(settings, trust)
+    count = workers or min(8, max(2, os.cpu_count() or 2))
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": count,
+        "worker_class": "sync",
+        # A request holds a worker for at most the scan budget (8 s) plus verification: 30 s
+        # means a wedged decoder, and gunicorn replaces the worker.
+        "timeout": 30,
+        "graceful_timeout": 5,
+        "keepalive": 2,
+        "limit_request_line": 8190,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "preload_app": True,
+        "proc_name": "permis2d-verifier",
+        # gunicorn 23+ opens a control socket in ~/.gunicorn by default: one per user, so two
+        # instances (tests, demo) would fight over it; we do not use it.
+        "control_socket_disable": True,
+    }
+    _Gunicorn(app, options).run()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m verifier.serve [--host H] [--port P] [--trust PATH]... [--workers N]``."""
+    parser = argparse.ArgumentParser(prog="python -m verifier.serve", description=__doc__)
+    settings = Settings.from_env()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=settings.verifier_port)
+    parser.add_argument("--trust", action="append", default=[], type=Path)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args(argv)
+    serve_verifier(settings, args.host, args.port, args.trust, workers=args.workers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The verification API: ``POST /api/v1/verify``, ``GET /healthz``, ``GET /openapi.json``.
+
+Why the view is thin: reading the request (a multipart ``file``, a raw image/PDF body, a form
+field or JSON ``text``), the scanner (:mod:`verifier.scan`), the policy (:mod:`verifier.policy`),
+the disclosure rules (:mod:`verifier.web.disclosure`) and the audit log each live in their own
+module; this one only wires them and turns bad input into :class:`ApiError` naming the field.
+
+The verification date ``at`` is today by the server's clock unless the request gives one
+(``YYYY-MM-DD``): a verifier replaying yesterday's checks, or a test, must be able to fix it, and
+the clock is read here, at the edge, never in the policy (STYLE §4).
+
+Text typed by a hand scanner in keyboard mode loses its ``<GS>``/``<US>`` separators: text input
+is verified with the policy's keyboard-wedge repair, and the answer says when a repair was made.
+Scanned images and PDFs are read with their separators and verified strictly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from verifier.policy import VerificationResult, unreadable_result, verify_text
+from verifier.reasons import Reason
+from verifier.scan import ScanError, scan
+from verifier.web.audit import audit_record
+from verifier.web.disclosure import Purpose, disclose
+from verifier.web.errors import ApiError
+from verifier.web.openapi import openapi_document
+
+__all__ = ["MAX_TEXT_LENGTH", "bp"]
+
+log = logging.getLogger("verifier.web")
+
+bp = Blueprint("verify_api", __name__)
+
+#: The longest 2D-Doc text we accept: a 144 × 144 DataMatrix holds 1 558 bytes (spec §10).
+MAX_TEXT_LENGTH = 4096
+_RAW_TYPES = ("image/", "application/pdf", "application/octet-stream")
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """Liveness and what the instance trusts (CA ids only, never a key)."""
+    trust = current_app.extensions["permis2d_trust"]
+    return jsonify({"status": "ok", "trusted_cas": list(trust.ca_ids())})
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.post("/api/v1/verify")
+def verify() -> ResponseReturnValue:
+    """Verify an uploaded image/PDF or a pasted text; answer per the stated purpose."""
+    params, text, upload = _read_request()
+    purpose = _purpose(params.get("purpose"))
+    at = _date(params.get("at"))
+    if upload is not None:
+        channel = "file"
+        texts = _scan(upload)
+        results = [_verify(found, at=at, repair=False) for found in texts]
+    else:
+        channel = "text"
+        results = [_verify(text or "", at=at, repair=True)]
+    audit = current_app.extensions["permis2d_audit"]
+    now = current_app.config["PERMIS2D_NOW"]()
+    for result in results:
+        audit.write(audit_record(result, when=now, purpose=purpose and purpose.value,
+                                 channel=channel, at=at))
+    documents = [disclose(result, purpose) for result in results]
+    body: dict[str, Any] = dict(documents[0])
+    body.update({
+        "purpose": purpose.value if purpose else None,
+        "at": at.isoformat(),
+        "count": len(documents),
+        "documents": documents,
+    })
+    return jsonify(body)
+
+
+def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
+    """Parameters, text and uploaded bytes of the request, whatever its encoding."""
+    params: dict[str, Any] = dict(request.args)
+    text: str | None = None
+    upload: bytes | None = None
+    content_type = request.mimetype or ""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ApiError("bad_json", "the body is not a JSON object")
+        params.update({k: v for k, v in body.items() if k in ("purpose", "at")})
+        text = body.get("text")
+        if text is not None and not isinstance(text, str):
+            raise ApiError("bad_text", "text must be a string", field="text")
+    elif content_type.startswith(_RAW_TYPES):
+        upload = request.get_data(cache=False)
+    else:
+        params.update({k: v for k, v in request.form.items() if k in ("purpose", "at")})
+        text = request.form.get("text") or None
+        stored = request.files.get("file")
+        if stored is not None and stored.filename is not None:
+            upload = stored.read()
+    if text is not None and upload is not None:
+        raise ApiError("ambiguous_input", "send either a file or a text, not both", field="file")
+    if text is None and upload is None:
+        raise ApiError("missing_input", "send a multipart 'file' (image or PDF) or a 'text'",
+                       field="file")
+    if text is not None:
+        if not text.strip():
+            raise ApiError("empty_text", "the text is empty", field="text")
+        if len(text) > MAX_TEXT_LENGTH:
+            raise ApiError("text_too_long", f"the text has {len(text)} characters, limit "
+                           f"{MAX_TEXT_LENGTH}", status=413, field="text")
+    return params, text, upload
+
+
+def _purpose(value: object) -> Purpose | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Purpose(value)
+    except ValueError as exc:
+        choices = ", ".join(p.value for p in Purpose)
+        raise ApiError("bad_purpose", f"purpose must be one of {choices}",
+                       field="purpose") from exc
+
+
+def _date(value: object) -> dt.date:
+    if value in (None, ""):
+        return current_app.config["PERMIS2D_TODAY"]()
+    if not isinstance(value, str) or len(value) != 10:
+        raise ApiError("bad_date", "at must be a date YYYY-MM-DD", field="at")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ApiError("bad_date", f"at is not a date: {exc}", field="at") from exc
+
+
+def _scan(data: bytes) -> list[str]:
+    """Scan an upload; our errors pass through, anything else becomes a 422, logged."""
+    try:
+        return scan(data, limits=current_app.config["PERMIS2D_SCAN_LIMITS"])
+    except ScanError:
+        raise
+    except Exception as exc:
+        # A decoder library failing on a hostile file must not become a 500: the file is
+        # refused as unreadable and the traceback goes to the log for the operator.
+        log.exception("the scanner failed on an upload")
+        raise ApiError("unreadable_file", "the file could not be read", status=422,
+                       field="file") from exc
+
+
+def _verify(text: str, *, at: dt.date, repair: bool) -> VerificationResult:
+    """Run the policy; a crash in it is reported as an invalid result, never as valid."""
+    trust = current_app.extensions["permis2d_trust"]
+    try:
+        return verify_text(text, trust, at=at, repair=repair)
+    except Exception:
+        log.exception("the verification policy failed on a text")
+        return unreadable_result(Reason.INTERNAL_ERROR, "internal error while verifying")

@@ -1,0 +1,193 @@
+"""The OpenAPI 3.1 document of the verifier API, built in code next to the views it describes.
+
+Why in code and not a YAML file: the schemas name the same purposes and limits as the views
+(:class:`Purpose`, the 10 MB body, the 40 megapixel and 10 page limits), and the integration tests
+validate real answers against these schemas with ``jsonschema`` (OpenAPI 3.1 schemas are JSON
+Schema 2020-12), so the document cannot drift from what the service sends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verifier.web.disclosure import Purpose
+
+__all__ = ["openapi_document"]
+
+_NULLABLE_STR: dict[str, Any] = {"type": ["string", "null"]}
+_NULLABLE_DATE: dict[str, Any] = {"type": ["string", "null"], "format": "date"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _schemas() -> dict[str, Any]:
+    reason = {
+        "type": "object",
+        "required": ["code", "check", "message_fr", "message_en"],
+        "properties": {
+            "code": {"type": "string", "examples": ["SIGNATURE_INVALID"]},
+            "check": {"type": "string", "examples": ["signature"]},
+            "message_fr": {"type": "string"},
+            "message_en": {"type": "string"},
+            "detail": {"type": "string"},
+        },
+    }
+    summary = {
+        "type": "object",
+        "description": "What an employer or rental agency may see (only when the signature "
+                       "verified); police see it always.",
+        "required": ["kind", "doc_type", "document_id", "holder", "categories",
+                     "licence_state", "validity"],
+        "properties": {
+            "kind": {"type": ["string", "null"], "enum": ["RIR", "ADCS", "RII", None]},
+            "doc_type": {"type": "string"},
+            "document_id": _NULLABLE_STR,
+            "holder": {
+                "type": "object",
+                "required": ["last_name", "first_names", "birth_date"],
+                "properties": {
+                    "last_name": _NULLABLE_STR,
+                    "first_names": {"type": "array", "items": {"type": "string"}},
+                    "birth_date": _NULLABLE_DATE,
+                },
+            },
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "licence_state": {
+                "type": "object",
+                "required": ["code", "label"],
+                "properties": {"code": _NULLABLE_STR, "label": _NULLABLE_STR},
+            },
+            "validity": {
+                "type": "object",
+                "required": ["issued", "expires"],
+                "properties": {
+                    "issued": _NULLABLE_DATE,
+                    "expires": {**_NULLABLE_DATE,
+                                "description": "DI 08; an ADCS is valid until this day"},
+                },
+            },
+        },
+    }
+    result = {
+        "type": "object",
+        "required": ["valid", "reasons", "repaired"],
+        "properties": {
+            "valid": {"type": "boolean"},
+            "reasons": {"type": "array", "items": _ref("Reason")},
+            "repaired": {"type": "boolean",
+                         "description": "the text lost its separators and was repaired"},
+            "document": _ref("DocumentSummary"),
+            "checks": {"type": "object",
+                       "additionalProperties": {"type": ["boolean", "null"]}},
+            "header": {"type": ["object", "null"]},
+            "fields": {"type": "array", "items": {
+                "type": "object", "required": ["di", "value"],
+                "properties": {"di": {"type": "string"}, "value": {"type": "string"}},
+            }},
+            "annex": {},
+            "certificate": {"type": "object"},
+            "notes": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    response = {
+        "allOf": [_ref("DocumentResult")],
+        "type": "object",
+        "description": "The first (usually only) 2D-Doc's result at the top level; every "
+                       "2D-Doc found in the upload in `documents`.",
+        "required": ["valid", "reasons", "purpose", "at", "count", "documents"],
+        "properties": {
+            "purpose": {"type": ["string", "null"],
+                        "enum": [p.value for p in Purpose] + [None]},
+            "at": {"type": "string", "format": "date"},
+            "count": {"type": "integer", "minimum": 1},
+            "documents": {"type": "array", "minItems": 1, "items": _ref("DocumentResult")},
+        },
+    }
+    error = {
+        "type": "object",
+        "required": ["valid", "error"],
+        "properties": {
+            "valid": {"const": False},
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "examples": ["too_many_pixels"]},
+                    "message": {"type": "string"},
+                    "field": {"type": "string"},
+                    "page": {"type": "integer"},
+                    "found": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    }
+    health = {
+        "type": "object",
+        "required": ["status", "trusted_cas"],
+        "properties": {"status": {"const": "ok"},
+                       "trusted_cas": {"type": "array", "items": {"type": "string"}}},
+    }
+    return {"Reason": reason, "DocumentSummary": summary, "DocumentResult": result,
+            "VerifyResponse": response, "Error": error, "Health": health}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document, as served at ``/openapi.json``."""
+    purpose = {"type": "string", "enum": [p.value for p in Purpose],
+               "description": "employer or rental: name, birth date, categories, state, "
+                              "validity; police: everything; absent: valid and reasons only"}
+    at = {"type": "string", "format": "date",
+          "description": "verification date; default: today by the server's clock"}
+    verify = {
+        "summary": "Verify a 2D-Doc driving-licence document",
+        "description": "Send an image (PNG, JPEG, WebP, TIFF) or a PDF as multipart `file` (or "
+                       "as the raw body with its image/* or application/pdf type), or the "
+                       "barcode text as JSON `text` or form field `text` (hand-scanner text is "
+                       "repaired when its separators were dropped). Limits: body 10 MB, image "
+                       "40 megapixels, PDF 10 pages, a decode time budget.",
+        "parameters": [
+            {"name": "purpose", "in": "query", "required": False, "schema": purpose},
+            {"name": "at", "in": "query", "required": False, "schema": at},
+        ],
+        "requestBody": {"required": True, "content": {
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                "text": {"type": "string"}, "purpose": purpose, "at": at}}},
+            "application/json": {"schema": {"type": "object", "required": ["text"],
+                                            "properties": {"text": {"type": "string"},
+                                                           "purpose": purpose, "at": at}}},
+            "image/*": {"schema": {"type": "string", "contentMediaType": "image/*"}},
+            "application/pdf": {"schema": {"type": "string",
+                                           "contentMediaType": "application/pdf"}},
+        }},
+        "responses": {
+            "200": {"description": "Verified: `valid` says whether every check passed",
+                    "content": {"application/json": {"schema": _ref("VerifyResponse")}}},
+            "400": _error_response("Bad request: missing or malformed input, bad purpose/date"),
+            "413": _error_response("Too large: body, pixels, pages or text"),
+            "415": _error_response("Unsupported file format"),
+            "422": _error_response("No 2D-Doc found, not a 2D-Doc, corrupt file, time budget"),
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "permis2d verifier", "version": "1.0.0",
+                 "description": "Verify French driving-licence documents (RIR, ADCS, RII) "
+                                "carrying signed 2D-Doc barcodes (ANTS specification)."},
+        "paths": {
+            "/api/v1/verify": {"post": verify},
+            "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {
+                "description": "The service is up",
+                "content": {"application/json": {"schema": _ref("Health")}}}}}},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {
+                "200": {"description": "OpenAPI 3.1 document"}}}},
+        },
+        "components": {"schemas": _schemas()},
+    }

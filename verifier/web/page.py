@@ -1,0 +1,121 @@
+"""The verifier page at ``/``: French by default, English with ``?lang=en``; the security headers.
+
+Why a page with no inline script and no external asset: it is opened on phones at a counter or a
+roadside check, often on poor networks, and it handles identity data. Everything (script, style)
+is served from ``verifier/static/``; the Content-Security-Policy allows only our own origin, and
+the camera only for this origin. The wording lives here, in one table per language, and reaches
+the script as a JSON data block (not executable, so the CSP holds).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+__all__ = ["CSP", "MESSAGES", "bp", "security_headers"]
+
+bp = Blueprint("verify_page", __name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Vérifier un permis de conduire",
+        "intro": "Contrôlez un relevé d'information ou une attestation de droits à conduire "
+                 "portant un code 2D-Doc signé.",
+        "purpose": "Vous êtes",
+        "purpose_employer": "Employeur",
+        "purpose_rental": "Loueur de véhicules",
+        "purpose_police": "Forces de l'ordre",
+        "file": "Photo ou PDF du document",
+        "file_button": "Choisir une photo ou un PDF",
+        "camera": "Scanner avec la caméra",
+        "camera_stop": "Arrêter la caméra",
+        "camera_hint": "Placez le code 2D-Doc dans le cadre.",
+        "camera_error": "Caméra indisponible sur cet appareil ou refusée.",
+        "text": "Texte lu par un lecteur de codes",
+        "text_placeholder": "Scannez ou collez ici le texte du code (commence par DC…)",
+        "verify": "Vérifier",
+        "working": "Vérification en cours…",
+        "valid": "Document authentique et valide",
+        "invalid": "Document NON valide",
+        "reasons": "Motifs",
+        "until": "valable jusqu'au",
+        "name": "Nom",
+        "first_names": "Prénoms",
+        "birth_date": "Date de naissance",
+        "categories": "Catégories",
+        "state": "État du permis",
+        "issued": "Émis le",
+        "document": "Document",
+        "document_id": "Numéro du document",
+        "error": "Impossible de vérifier",
+        "repaired": "Le texte avait perdu ses séparateurs (lecteur en mode clavier) : réparé.",
+        "all_fields": "Contenu complet du code",
+        "others": "Autres codes trouvés",
+        "switch": "English",
+        "switch_lang": "en",
+        "noscript": "Cette page a besoin de JavaScript. L'API reste utilisable : "
+                    "POST /api/v1/verify.",
+        "lang": "fr",
+    },
+    "en": {
+        "title": "Verify a driving licence",
+        "intro": "Check a French driving-licence record or attestation carrying a signed "
+                 "2D-Doc code.",
+        "purpose": "You are",
+        "purpose_employer": "Employer",
+        "purpose_rental": "Vehicle rental",
+        "purpose_police": "Law enforcement",
+        "file": "Photo or PDF of the document",
+        "file_button": "Choose a photo or a PDF",
+        "camera": "Scan with the camera",
+        "camera_stop": "Stop the camera",
+        "camera_hint": "Hold the 2D-Doc code inside the frame.",
+        "camera_error": "The camera is unavailable on this device or was refused.",
+        "text": "Text from a barcode reader",
+        "text_placeholder": "Scan or paste the code's text here (starts with DC…)",
+        "verify": "Verify",
+        "working": "Verifying…",
+        "valid": "Authentic and valid document",
+        "invalid": "Document NOT valid",
+        "reasons": "Reasons",
+        "until": "valid until",
+        "name": "Last name",
+        "first_names": "First names",
+        "birth_date": "Date of birth",
+        "categories": "Categories",
+        "state": "Licence state",
+        "issued": "Issued on",
+        "document": "Document",
+        "document_id": "Document number",
+        "error": "Could not verify",
+        "repaired": "The text had lost its separators (keyboard-mode reader): repaired.",
+        "all_fields": "Full content of the code",
+        "others": "Other codes found",
+        "switch": "Français",
+        "switch_lang": "fr",
+        "noscript": "This page needs JavaScript. The API still works: POST /api/v1/verify.",
+        "lang": "en",
+    },
+}
+
+
+def security_headers(response: Response) -> Response:
+    """Add the CSP and the usual hardening headers to every answer (page and API)."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=()")
+    return response
+
+
+@bp.get("/")
+def index() -> str:
+    """The verifier page in the language asked by ``?lang=`` (French unless ``en``)."""
+    lang = "en" if request.args.get("lang") == "en" else "fr"
+    return render_template("verifier/index.html", t=MESSAGES[lang], messages=MESSAGES[lang])
