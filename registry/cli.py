@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from registry.errors import RegistryError, RegistryValidationError, UnknownNEPHError
 from registry.scenario import ScenarioError, parse_scenario, run_scenario
 
 __all__ = ["points_group", "registry_group"]
@@ -71,4 +72,155 @@ def simulate_command(file: Any) -> None:
 
 @click.group()
 def registry_group() -> None:
-    """The licence registry: seed, list, show."""
+    """The licence registry: seed, list, show, add, add-course."""
+
+
+_ASOF = click.option(
+    "--asof",
+    type=DateType(),
+    default=None,
+    help="Reference date (YYYY-MM-DD); default today. The engine never reads the clock.",
+)
+
+
+def _sessions(settings: Any) -> Any:
+    """Migrate the settings' database to the latest schema and return a session maker."""
+    from registry.db import make_engine, session_factory, upgrade_schema
+
+    url = settings.database_url
+    upgrade_schema(url)
+    return session_factory(make_engine(url))
+
+
+def _today(asof: date | None) -> date:
+    # The only place the registry reads the clock: the edge, when --asof is not given.
+    return asof if asof is not None else date.today()
+
+
+@registry_group.command("migrate")
+@click.pass_obj
+def migrate_command(settings: Any) -> None:
+    """Create or upgrade the registry schema (Alembic ``upgrade head``)."""
+    _sessions(settings)
+    click.echo("registry schema is up to date")
+
+
+@registry_group.command("seed")
+@click.option("--count", type=click.IntRange(1, 10_000), default=40, show_default=True)
+@click.option("--seed", "seed_value", type=int, default=2024, show_default=True)
+@_ASOF
+@click.pass_obj
+def seed_command(settings: Any, count: int, seed_value: int, asof: date | None) -> None:
+    """Fill the registry with COUNT generated demo drivers; re-seeding changes nothing."""
+    from registry.seed import seed_registry
+
+    sessions = _sessions(settings)
+    try:
+        with sessions.begin() as session:
+            report = seed_registry(session, count=count, seed=seed_value, asof=_today(asof))
+    except RegistryError as exc:
+        _fail(str(exc), 2)
+    if report.changed:
+        click.echo(f"added {report.added} drivers ({report.present} already present)")
+    else:
+        click.echo(f"already seeded: all {report.present} drivers present, nothing changed")
+
+
+@registry_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of objects.")
+@_ASOF
+@click.pass_obj
+def list_command(settings: Any, as_json: bool, asof: date | None) -> None:
+    """List the drivers: NEPH, name, licence state and points balance at --asof."""
+    from registry.listing import list_drivers
+
+    sessions = _sessions(settings)
+    with sessions() as session:
+        rows = list_drivers(session, asof=_today(asof))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    click.echo(f"{'NEPH':<19}  {'NAME':<40}  {'STATE':<19}  POINTS")
+    for row in rows:
+        name = f"{row['surname']} {' '.join(row['first_names'])}"[:40]
+        click.echo(f"{row['neph']:<19}  {name:<40}  {row['state']:<19}  {row['balance']:>6}")
+
+
+@registry_group.command("show")
+@click.argument("neph")
+@click.option("--json", "as_json", is_flag=True, help="The record as one JSON object.")
+@_ASOF
+@click.pass_obj
+def show_command(settings: Any, neph: str, as_json: bool, asof: date | None) -> None:
+    """Print a driver's record, balance, history and restoration calendar at --asof."""
+    from registry.listing import record_to_json, render_record
+    from registry.records import load_driver_record
+    from registry.writes import validate_neph
+
+    try:
+        validate_neph(neph)
+    except RegistryValidationError as exc:
+        _fail(str(exc), 2)
+    sessions = _sessions(settings)
+    try:
+        with sessions() as session:
+            record = load_driver_record(session, neph, asof=_today(asof))
+    except UnknownNEPHError as exc:
+        _fail(str(exc), 1)
+    except RegistryError as exc:
+        _fail(str(exc), 1)
+    if as_json:
+        click.echo(json.dumps(record_to_json(record), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_record(record))
+
+
+@registry_group.command("add")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_obj
+def add_command(settings: Any, file: Any) -> None:
+    """Register the driver described by the JSON object in FILE (``-``: stdin).
+
+    Keys: neph, civility (M, MME), surname, usage_name, first_names (1-6), birth_date (YYYY,
+    YYYY-MM or YYYY-MM-DD), birth_place, birth_country (ISO alpha-2), licence {format (card,
+    paper), number, issued, prefecture, probationary, accompanied_driving, probation_start,
+    invalidated_48si, cancelled_on, categories [{code, obtained, valid_until, restrictions}],
+    offences [{committed, place, natinf, label, class, points, effective}], courses [{centre,
+    start, end}], medical_visits [{visited, outcome, valid_until}], suspensions [{kind, start,
+    end}]}. A refused driver exits 2 and leaves the registry unchanged.
+    """
+    from registry.writes import driver_from_json, register_driver
+
+    try:
+        data = json.load(file)
+    except json.JSONDecodeError as exc:
+        _fail(f"{file.name}: not JSON: {exc}", 2)
+    sessions = _sessions(settings)
+    try:
+        new = driver_from_json(data)
+        with sessions.begin() as session:
+            register_driver(session, new)
+    except RegistryError as exc:
+        _fail(str(exc), 2)
+    click.echo(f"registered {new.neph}")
+
+
+@registry_group.command("add-course")
+@click.argument("neph")
+@click.option("--centre", required=True)
+@click.option("--start", type=DateType(), required=True)
+@click.option("--end", type=DateType(), required=True)
+@click.pass_obj
+def add_course_command(settings: Any, neph: str, centre: str, start: date, end: date) -> None:
+    """Record a road-safety course (R223-5) on the licence of NEPH."""
+    from registry.writes import NewCourse, add_course
+
+    sessions = _sessions(settings)
+    try:
+        with sessions.begin() as session:
+            add_course(session, neph, NewCourse(centre, start, end))
+    except UnknownNEPHError as exc:
+        _fail(str(exc), 1)
+    except RegistryError as exc:
+        _fail(str(exc), 2)
+    click.echo(f"course recorded for {neph}")

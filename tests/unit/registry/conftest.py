@@ -52,3 +52,15 @@ def engine(db_url: str) -> Iterator[Engine]:
 def sessions(engine: Engine) -> sessionmaker[Session]:
     """The session maker the application would use."""
     return session_factory(engine)
+
+
+@pytest.fixture
+def backend_settings(db_url: str, settings: Settings) -> Settings:
+    """Settings whose database is the migrated ``db_url`` (SQLite file or PostgreSQL)."""
+    return Settings.from_env(
+        {
+            "PERMIS2D_DATA_DIR": str(settings.data_dir),
+            "PERMIS2D_KEY_PASSPHRASE": "test-passphrase",
+            "PERMIS2D_DATABASE_URL": db_url,
+        }
+    )
