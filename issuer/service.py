@@ -32,6 +32,7 @@ from issuer.kinds import DocumentKind
 from issuer.payload import Payload, build_payload
 from issuer.pdf import DocumentView, PDFRenderer
 from issuer.records import facts_from_record
+from issuer.validity import adcs_expiry
 from keys import ActiveSigner, KeyStore
 from permis2d.settings import Settings
 from registry.db import make_engine, session_factory
@@ -89,8 +90,11 @@ def issue_from_facts(
     verifier_url: str,
 ) -> IssuedDocument:
     """Build, sign, draw and render one document from facts (no database, no file)."""
-    probe = DocumentView(kind, facts, document_id, issued_on, created_at, verifier_url)
-    pages = renderer.count_pages(probe)
+    expires_on = adcs_expiry(issued_on) if kind is DocumentKind.ADCS else None
+    view = DocumentView(kind, facts, document_id, issued_on, created_at, verifier_url,
+                        expires_on)
+    layout = renderer.layout(view)
+    pages = len(layout.pages)
     payload = build_payload(
         facts,
         kind,
@@ -102,9 +106,7 @@ def issue_from_facts(
     )
     text = encode(payload.header(), payload.fields, signer_info.signer)
     symbol = render_symbol(text)
-    view = DocumentView(kind, facts, document_id, issued_on, created_at, verifier_url,
-                        payload.expires_on)
-    pdf = renderer.render(view, symbol.image, symbol.size + 2 * QUIET_ZONE_MODULES)
+    pdf = renderer.render(layout, symbol.image, symbol.size + 2 * QUIET_ZONE_MODULES)
     return IssuedDocument(document_id, kind, text, pdf, payload, symbol, pages)
 
 
