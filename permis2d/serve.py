@@ -1,7 +1,42 @@
-"""``permis2d serve``: placeholder until the services land."""
+"""``permis2d serve``: run the web services under gunicorn.
+
+Only the verifier service exists so far; the issuer's portal will join this group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
 import click
+
+from permis2d.settings import Settings
+
+__all__ = ["serve_group"]
 
 
 @click.group()
 def serve_group() -> None:
-    """Run the issuer and verifier web services."""
+    """Run the web services (gunicorn, on 127.0.0.1 by default)."""
+
+
+@serve_group.command("verifier")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Default PERMIS2D_VERIFIER_PORT (8001); 0 picks a free port.")
+@click.option("--trust", "trust_paths", multiple=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="Trust folder, certificate folder or TSL XML (repeatable); "
+                   "default PERMIS2D_VERIFIER_TRUST.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None)
+@click.pass_obj
+def serve_verifier_command(settings: Settings, host: str, port: int | None,
+                           trust_paths: tuple[Path, ...], workers: int | None) -> None:
+    """Serve the verification API and page. Ctrl-C stops it."""
+    from verifier.serve import serve_verifier
+    from verifier.trust import TrustStoreError
+
+    try:
+        serve_verifier(settings, host, settings.verifier_port if port is None else port,
+                       trust_paths, workers=workers)
+    except TrustStoreError as exc:
+        raise click.ClickException(str(exc)) from exc
