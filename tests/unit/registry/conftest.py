@@ -1,20 +1,36 @@
-"""Registry fixtures: a migrated database on each backend (SQLite file, PostgreSQL when set)."""
+"""Registry fixtures: a migrated database on each backend (SQLite file, PostgreSQL when set).
+
+Migrating costs more than most tests, so each backend is migrated once per session: SQLite tests
+get a copy of a migrated template file, PostgreSQL tests get the migrated database with every table
+emptied (DELETE, children first) before the test.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, MetaData, text
+from sqlalchemy import Engine, MetaData, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from permis2d.settings import Settings
-from registry.db import downgrade_schema, make_engine, session_factory, upgrade_schema
+from registry.db import make_engine, session_factory, upgrade_schema
 
 
-def _reset_postgres(url: str) -> None:
-    """Drop whatever a previous run left in the test database (tables and Alembic's version)."""
-    engine = make_engine(url)
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session (WAL checkpointed on close)."""
+    path = tmp_path_factory.mktemp("registry-template") / "registry.sqlite3"
+    upgrade_schema(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated(postgres_url: str) -> str:
+    """The test PostgreSQL, emptied of any previous run and migrated to head once."""
+    engine = make_engine(postgres_url)
     try:
         meta = MetaData()
         meta.reflect(engine)
@@ -23,6 +39,28 @@ def _reset_postgres(url: str) -> None:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     finally:
         engine.dispose()
+    upgrade_schema(postgres_url)
+    return postgres_url
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_migrated: str) -> Iterator[Engine]:
+    """One engine for emptying the PostgreSQL tables between tests."""
+    engine = make_engine(postgres_migrated)
+    yield engine
+    engine.dispose()
+
+
+def _empty(engine: Engine) -> None:
+    """Delete every row, children first; re-migrate if a test left the schema downgraded."""
+    if not inspect(engine).has_table("drivers"):
+        upgrade_schema(engine.url.render_as_string(hide_password=False))
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.begin() as conn:
+        for table in reversed(meta.sorted_tables):
+            if table.name != "alembic_version":
+                conn.execute(table.delete())
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,13 +69,13 @@ def db_url(request: pytest.FixtureRequest, settings: Settings) -> Iterator[str]:
     if request.param == "sqlite":
         url = settings.database_url
         assert url is not None
+        target = Path(url.removeprefix("sqlite:///"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
     else:
-        url = request.getfixturevalue("postgres_url")
-        _reset_postgres(url)
-    upgrade_schema(url)
+        url = request.getfixturevalue("postgres_migrated")
+        _empty(request.getfixturevalue("postgres_engine"))
     yield url
-    if request.param == "postgresql":
-        downgrade_schema(url)
 
 
 @pytest.fixture
