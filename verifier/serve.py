@@ -15,6 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +30,7 @@ from gunicorn.app.base import BaseApplication
 from permis2d.settings import Settings
 from verifier.trust import TrustStore
 
-__all__ = ["main", "serve_verifier"]
+__all__ = ["main", "serve_verifier", "spawn_verifier", "stop_verifier"]
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -81,6 +87,59 @@ def serve_verifier(
         "control_socket_disable": True,
     }
     _Gunicorn(app, options).run()
+
+
+def spawn_verifier(
+    trust_paths: Sequence[Path | str],
+    data_dir: Path,
+    log: Path,
+    *,
+    workers: int = 2,
+    startup_seconds: float = 30.0,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``python -m verifier.serve`` on 127.0.0.1, a free port; return process and URL.
+
+    For tests, benchmarks and the demo: the child gets the caller's environment without any
+    ``PERMIS2D_*`` variable but ``PERMIS2D_DATA_DIR=data_dir``; its output goes to ``log``, where
+    gunicorn's "Listening at" line gives the port; it is ready once ``/healthz`` answers.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERMIS2D_")}
+    env["PERMIS2D_DATA_DIR"] = str(data_dir)
+    command = [sys.executable, "-m", "verifier.serve", "--host", "127.0.0.1", "--port", "0",
+               "--workers", str(workers)]
+    for path in trust_paths:
+        command += ["--trust", str(path)]
+    root = Path(__file__).resolve().parent.parent
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + startup_seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        match = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
+        if match and _healthy(match.group(1)):
+            return process, match.group(1)
+        time.sleep(0.1)
+    stop_verifier(process)
+    raise RuntimeError(f"the verifier did not start:\n{log.read_text()}")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:  # noqa: S310
+            return answer.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def stop_verifier(process: subprocess.Popen[bytes]) -> None:
+    """Stop a verifier started by :func:`spawn_verifier` (the master stops its workers)."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
-from verifier_documents import adcs_text, make_pki
+from verifier_documents import adcs_text, issuer_pdf, make_pki
 
 from permis2d.settings import Settings
+from verifier.serve import spawn_verifier, stop_verifier
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SHARED_CERTS = REPO_ROOT.parent / "shared" / "vectors" / "2ddoc" / "certs"
@@ -37,6 +33,7 @@ class Texts:
     expired_adcs: str
     revoked_after_issuance: str
     unknown_ca: str
+    issuer_pdfs: dict[str, tuple[str, bytes]]
 
 
 @dataclass(frozen=True)
@@ -72,48 +69,12 @@ def texts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Texts, Path]:
                                document_id="ADCSEXPIRED1"),
         revoked_after_issuance=revoked,
         unknown_ca=adcs_text(stranger, issued=today - dt.timedelta(days=3)),
+        issuer_pdfs={kind: issuer_pdf(store, kind=kind, issued=today - dt.timedelta(days=1),
+                                      document_id=f"{kind.upper()}00000077")
+                     for kind in ("adcs", "rir", "rii")},
     )
     trust = store.export_trust(base / "trust")
     return result, trust
-
-
-def start_service(trust_paths: list[Path], data_dir: Path, log: Path,
-                  workers: int = 2) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``python -m verifier.serve`` on a free port; return the process and base URL."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PERMIS2D_")}
-    env["PERMIS2D_DATA_DIR"] = str(data_dir)
-    command = [sys.executable, "-m", "verifier.serve", "--host", "127.0.0.1", "--port", "0",
-               "--workers", str(workers)]
-    for path in trust_paths:
-        command += ["--trust", str(path)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        match = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
-        if match:
-            url = match.group(1)
-            try:
-                if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    return process, url
-            except requests.ConnectionError:
-                pass
-        if process.poll() is not None:
-            break
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"the verifier did not start:\n{log.read_text()}")
-
-
-def stop_service(process: subprocess.Popen[bytes]) -> None:
-    """Stop the gunicorn master we started (it stops its workers)."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -123,11 +84,11 @@ def service(texts: tuple[Texts, Path], tmp_path_factory: pytest.TempPathFactory
     _, trust = texts
     base = tmp_path_factory.mktemp("verifier-service")
     trust_paths = [trust] + ([SHARED_CERTS] if SHARED_CERTS.is_dir() else [])
-    process, url = start_service(trust_paths, base / "data", base / "gunicorn.log")
+    process, url = spawn_verifier(trust_paths, base / "data", base / "gunicorn.log")
     try:
         yield Service(url, base / "data", base / "gunicorn.log")
     finally:
-        stop_service(process)
+        stop_verifier(process)
 
 
 @pytest.fixture(scope="session")

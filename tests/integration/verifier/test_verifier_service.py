@@ -128,6 +128,19 @@ def test_pdf_with_two_documents(service: Service, openapi: dict,
     assert _codes(body["documents"][1]) == ["DOCUMENT_EXPIRED"]
 
 
+@pytest.mark.parametrize(("kind", "name"), [("adcs", "ADCS"), ("rir", "RIR"), ("rii", "RII")])
+def test_pdf_made_by_the_issuer(service: Service, openapi: dict, texts: tuple[Texts, Path],
+                                kind: str, name: str) -> None:
+    _, pdf = texts[0].issuer_pdfs[kind]
+    body = _check(openapi, service.verify(files={"file": (f"{kind}.pdf", pdf, "application/pdf")},
+                                          data={"purpose": "employer"}), 200)
+    assert body["valid"] is True, body["reasons"]
+    assert body["document"]["kind"] == name
+    assert body["document"]["holder"]["last_name"] == "DUPONT"
+    if kind == "adcs":
+        assert body["document"]["validity"]["expires"] > body["at"]
+
+
 def test_vector_pdf_is_rendered(service: Service, openapi: dict,
                                 texts: tuple[Texts, Path]) -> None:
     pdf = pdf_with_symbols([[texts[0].valid_rir]], vector=True)

@@ -58,3 +58,27 @@ def _add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def issuer_pdf(store: KeyStore, *, kind: str = "adcs", issued: dt.date,
+               document_id: str = "ADCS00000077") -> tuple[str, bytes]:
+    """A PDF made by the real issuer (``issuer.service.issue_from_facts``): text and bytes."""
+    from issuer.facts import CategoryLine, DriverFacts
+    from issuer.kinds import DocumentKind
+    from issuer.pdf import PDFRenderer
+    from issuer.service import issue_from_facts
+
+    facts = DriverFacts(
+        neph="123456789012", civility="MME", surname="Dupont", given_names=("Marie", "Claire"),
+        birth_date=HOLDER["69"], birth_place="Lyon", state="VALIDE",
+        categories=(CategoryLine("B", dt.date(2003, 5, 12)),
+                    CategoryLine("AM", dt.date(2000, 3, 1))),
+        data_as_of=dt.datetime.combine(issued, dt.time(9, 30)), points_balance=12,
+    )
+    issued_doc = issue_from_facts(
+        facts, DocumentKind(kind), renderer=PDFRenderer(), signer_info=store.active_signer(),
+        document_id=document_id, issued_on=issued,
+        created_at=dt.datetime.combine(issued, dt.time(9, 30), tzinfo=dt.UTC),
+        verifier_url="http://127.0.0.1/",
+    )
+    return issued_doc.text, issued_doc.pdf
