@@ -457,10 +457,15 @@ class _Layout:
     def _row(self, label: str, value: str, *, value_font: str | None = None,
              colour: Color = INK) -> None:
         f = self.fonts
-        self._room(13)
+        font = value_font or f.bold
+        width = CONTENT_W - 48 * mm
+        lines = simpleSplit(value, font, 9.5, width) or [""]
+        self._room(13 * len(lines))
         self._text(f.regular, 8.5, label, MARGIN, GREY)
-        self._text(value_font or f.bold, 9.5, value, MARGIN + 48 * mm, colour)
-        self.top -= 14
+        for line in lines:  # a long name wraps rather than running past the margin
+            self._text(font, 9.5, line, MARGIN + 48 * mm, colour)
+            self.top -= 12.5
+        self.top -= 1.5
 
     def _holder(self) -> None:
         c, facts = self.common, self.view.facts
