@@ -58,12 +58,19 @@ _LIGATURES = str.maketrans({
 })
 
 
+# The combining diacritical blocks (U+0300–036F and its supplements): NFKD moves accents there.
+# Marks outside them stay, and the DI's character check then refuses them.
+_COMBINING = {cp: None for first, last in ((0x300, 0x36F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF),
+                                           (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+              for cp in range(first, last + 1) if unicodedata.combining(chr(cp))}
+
+
 def fold(value: str) -> str:
     """Upper-case ``value`` and strip its accents (NFKD, drop combining marks, expand ligatures)."""
     if value.isascii():
         return value.upper()
     decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
+    return decomposed.translate(_COMBINING).upper()
 
 
 def normalise(value: str, charset: Charset, *, field: str) -> str:
@@ -74,8 +81,18 @@ def normalise(value: str, charset: Charset, *, field: str) -> str:
     ``DUMONT DURVILLE``) and a hyphen becomes a space (compound names are "séparés par un
     espace", §7.5 DI 60–64). Base32 values are case-sensitive data and are never folded.
     """
-    allowed = CHARACTERS[charset]
-    if charset is not Charset.BASE32:
+    return normalise_to(value, CHARACTERS[charset], field=field,
+                        fold_case=charset is not Charset.BASE32)
+
+
+def normalise_to(value: str, allowed: frozenset[str], *, field: str, fold_case: bool = True) -> str:
+    """``normalise`` against a set of characters already looked up (the encoder's fast path)."""
+    if value.isascii():
+        # The common case, ASCII already in the set once upper-cased, costs three C calls.
+        folded = value.upper() if fold_case else value
+        if allowed.issuperset(folded):
+            return folded
+    if fold_case:
         value = fold(value)
         if "'" not in allowed:
             value = value.replace("'", "")
@@ -84,6 +101,6 @@ def normalise(value: str, charset: Charset, *, field: str) -> str:
     if not allowed.issuperset(value):
         for i, ch in enumerate(value):
             if ch not in allowed:
-                raise EncodeError(f"character {ch!r} is not allowed ({charset.value})",
+                raise EncodeError(f"character {ch!r} cannot be carried by this data identifier",
                                   field=field, position=i)
     return value

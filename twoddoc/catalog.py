@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from types import MappingProxyType
 
-from twoddoc.c40 import Charset
+from twoddoc.c40 import CHARACTERS, Charset
 from twoddoc.errors import EncodeError
 
 #: The ANTS C40 perimeter (§6.1). The binary perimeter 0x0001 (§6.2) needs the binary header
@@ -36,6 +36,8 @@ class DataId:
     section: str
     page: int | None
     perimeter: str = ANTS_PERIMETER
+    #: The characters of ``charset``, kept on the entry so the encoder looks up nothing else.
+    chars: frozenset[str] = frozenset()
 
     @property
     def fixed(self) -> bool:
@@ -55,6 +57,7 @@ class DocumentType:
     optional_sections: frozenset[str]
     forbidden: frozenset[str]
     emission_date: bool
+    allowed: frozenset[str] = frozenset()
 
     def allows(self, entry: DataId) -> bool:
         """True when ``entry`` may appear in this type.
@@ -83,7 +86,8 @@ def _load_data_ids() -> dict[str, dict[str, DataId]]:
             entry = DataId(di=raw["di"], label=raw["label"], min=raw["min"], max=raw["max"],
                            kind=raw["kind"], charset=Charset(raw["charset"]),
                            section=raw["section"], page=raw["page"],
-                           perimeter=str(doc["perimeter"]))
+                           perimeter=str(doc["perimeter"]),
+                           chars=CHARACTERS[Charset(raw["charset"])])
             table[entry.di] = entry
     # Errata: where the tables contradict the spec's own signed reference codes, the codes win.
     for raw in _read("data_ids_errata.json")["errata"]:  # type: ignore[union-attr]
@@ -92,27 +96,40 @@ def _load_data_ids() -> dict[str, dict[str, DataId]]:
     return {ANTS_PERIMETER: table}
 
 
-def _load_document_types() -> dict[str, dict[str, DocumentType]]:
+def _with_allowed(doc_type: DocumentType, table: Mapping[str, DataId]) -> DocumentType:
+    """Precompute the DIs ``doc_type`` allows, so that encoding checks are set operations."""
+    return replace(doc_type, allowed=frozenset(
+        di for di, entry in table.items() if doc_type.allows(entry)))
+
+
+def _load_document_types(
+        data_ids: Mapping[str, Mapping[str, DataId]]) -> dict[str, dict[str, DocumentType]]:
     """Build {perimeter: {code: DocumentType}} from ``document_types.json``."""
     doc = _read("document_types.json")
-    types = {
-        raw["code"]: DocumentType(code=raw["code"], label=raw["label"], section=raw["section"],
-                                  mandatory=tuple(raw["mandatory"]),
-                                  optional=frozenset(raw["optional"]),
-                                  optional_sections=frozenset(raw["optional_sections"]),
-                                  forbidden=frozenset(raw["forbidden"]),
-                                  emission_date=raw["emission_date"])
-        for raw in doc["document_types"]  # type: ignore[union-attr]
-    }
-    return {str(doc["perimeter"]): types}
+    perimeter = str(doc["perimeter"])
+    types = {}
+    for raw in doc["document_types"]:  # type: ignore[union-attr]
+        doc_type = DocumentType(code=raw["code"], label=raw["label"], section=raw["section"],
+                                mandatory=tuple(raw["mandatory"]),
+                                optional=frozenset(raw["optional"]),
+                                optional_sections=frozenset(raw["optional_sections"]),
+                                forbidden=frozenset(raw["forbidden"]),
+                                emission_date=raw["emission_date"])
+        types[doc_type.code] = _with_allowed(doc_type, data_ids[perimeter])
+    return {perimeter: types}
 
 
 #: {perimeter: {DI: DataId}}, read-only.
 DATA_IDS: Mapping[str, Mapping[str, DataId]] = MappingProxyType(
     {k: MappingProxyType(v) for k, v in _load_data_ids().items()})
+#: {perimeter: {DI: (min, max)}} for the decoder's inner loop, ``max`` = 2**30 when unbounded:
+#: plain dicts of plain tuples, the cheapest lookups Python has (read them, never write).
+LAYOUTS: dict[str, dict[str, tuple[int, int]]] = {
+    perimeter: {di: (e.min, e.max if e.max is not None else 1 << 30) for di, e in table.items()}
+    for perimeter, table in DATA_IDS.items()}
 #: {perimeter: {document type code: DocumentType}}, read-only.
 DOCUMENT_TYPES: Mapping[str, Mapping[str, DocumentType]] = MappingProxyType(
-    {k: MappingProxyType(v) for k, v in _load_document_types().items()})
+    {k: MappingProxyType(v) for k, v in _load_document_types(DATA_IDS).items()})
 
 
 def data_id(di: str, perimeter: str = ANTS_PERIMETER) -> DataId | None:
@@ -136,13 +153,13 @@ def check_document_fields(code: str, dis: Iterable[str], perimeter: str = ANTS_P
     if doc_type is None:
         return
     present = list(dis)
-    table = DATA_IDS[perimeter]
-    for index, di in enumerate(present):
-        entry = table.get(di)
-        if entry is not None and not doc_type.allows(entry):
-            raise EncodeError(f"DI {di} is forbidden in document type {code} ({doc_type.section})",
-                              field=di, position=index)
-    for di in doc_type.mandatory:
-        if di not in present:
-            raise EncodeError(f"DI {di} is mandatory in document type {code} "
-                              f"({doc_type.section})", field=di, position=len(present))
+    if not doc_type.allowed.issuperset(present):
+        for index, di in enumerate(present):
+            if di not in doc_type.allowed and di in DATA_IDS[perimeter]:
+                raise EncodeError(f"DI {di} is forbidden in document type {code} "
+                                  f"({doc_type.section})", field=di, position=index)
+    missing = set(doc_type.mandatory).difference(present)
+    if missing:
+        di = next(di for di in doc_type.mandatory if di in missing)
+        raise EncodeError(f"DI {di} is mandatory in document type {code} ({doc_type.section})",
+                          field=di, position=len(present))

@@ -16,7 +16,7 @@ be trusted (§3.6).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from twoddoc.base32 import b32decode, b32encode
 from twoddoc.c40 import GS, US
@@ -27,11 +27,16 @@ from twoddoc.message import Field, format_message, parse_message
 from twoddoc.signing import SIGNATURE_LENGTHS, Signer
 
 V01_SIGNATURE_LENGTH = 64
+_new = tuple.__new__  # builds a Document without the Python-level NamedTuple constructor
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """A decoded 2D-Doc: header, fields in code order, signature and the exact signed bytes."""
+class Document(NamedTuple):
+    """A decoded 2D-Doc: header, fields in code order, signature and the exact signed bytes.
+
+    Immutable; a named tuple because one is built per scan (see ``Header``). ``annex`` is the
+    raw unsigned annex text of a v04 code (``None`` when absent) and ``annex_fields`` its
+    fields; ``signature_position`` is where the signature starts in ``raw``.
+    """
 
     header: Header
     fields: tuple[Field, ...]
@@ -41,15 +46,13 @@ class Document:
     raw: str
     annex_fields: tuple[Field, ...] = ()
     signature_position: int = 0
-    _index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, di: str) -> str | None:
         """Return the value of the first field with this DI, or ``None``."""
-        index = self._index
-        if not index and self.fields:
-            for f in reversed(self.fields):
-                index[f.di] = f.value
-        return index.get(di)
+        for f in self.fields:
+            if f[0] == di:
+                return f[1]
+        return None
 
     def to_json(self) -> dict[str, object]:
         """Describe header and fields as JSON-ready data (dates in ISO format)."""
@@ -71,6 +74,8 @@ class Document:
 
 def _as_text(text: str | bytes) -> str:
     """Accept the scanner's bytes (Latin-1: one character per byte) or a ``str`` of bytes."""
+    if type(text) is str:
+        return text
     if isinstance(text, bytes | bytearray):
         return bytes(text).decode("latin-1")
     if not isinstance(text, str):
@@ -78,15 +83,13 @@ def _as_text(text: str | bytes) -> str:
     return text
 
 
-def _ascii(text: str, start: int, end: int, where: str) -> bytes:
-    """Return ``text[start:end]`` as ASCII bytes, or raise at the first non-ASCII character."""
-    part = text[start:end]
-    if part.isascii():
-        return part.encode("ascii")
-    bad = next(i for i, ch in enumerate(part) if ord(ch) > 0x7F)
-    error = HeaderError if start + bad < HEADER_LENGTHS[2] else FieldError
-    raise error(f"{where} must be ASCII (§3.5.2), found {part[bad]!r}", field=where,
-                position=start + bad)
+def _ascii(text: str, end: int) -> bytes:
+    """Return ``text[:end]`` as ASCII bytes, or raise at the first non-ASCII character."""
+    try:
+        return text[:end].encode("ascii")
+    except UnicodeEncodeError as exc:
+        raise FieldError(f"the signed data must be ASCII (§3.5.2), found {text[exc.start]!r}",
+                         field="message", position=exc.start) from exc
 
 
 def decode(text: str | bytes, *, strict: bool = True) -> Document:
@@ -99,8 +102,7 @@ def decode(text: str | bytes, *, strict: bool = True) -> Document:
     text = _as_text(text)
     header = parse_header(text)
     start = HEADER_LENGTHS[header.version]
-    table = DATA_IDS.get(header.perimeter)
-    if table is None and strict:
+    if header.perimeter not in DATA_IDS and strict:
         raise HeaderError(f"unknown perimeter {header.perimeter!r} (§6)", field="perimeter",
                           position=22)
     annex: str | None = None
@@ -128,14 +130,16 @@ def decode(text: str | bytes, *, strict: bool = True) -> Document:
             sig_end = len(text)
         else:
             annex = text[sig_end + 1:]
-            annex_fields = parse_message(text, sig_end + 1, len(text), table, strict=strict)
+            annex_fields = parse_message(text, sig_end + 1, len(text), header.perimeter,
+                                         strict=strict)
         signature = b32decode(text[sig_pos:sig_end], position=sig_pos)
         if len(signature) not in SIGNATURE_LENGTHS:
             raise SignatureFormatError(f"signature has {len(signature)} bytes, not 64, 96 or 132",
                                        field="signature", position=sig_end)
-    signed_data = _ascii(text, 0, end, "message")
-    fields = parse_message(text, start, end, table, strict=strict)
-    return Document(header, fields, signature, signed_data, annex, text, annex_fields, sig_pos)
+    signed_data = _ascii(text, end)
+    fields = parse_message(text, start, end, header.perimeter, strict=strict)
+    return _new(Document, (header, fields, signature, signed_data, annex, text, annex_fields,
+                           sig_pos))
 
 
 def encode(header: Header, fields: Sequence[Field | tuple[str, str]], signer: Signer, *,
@@ -150,13 +154,12 @@ def encode(header: Header, fields: Sequence[Field | tuple[str, str]], signer: Si
     if header.version < 2:
         raise EncodeError("version 01 must no longer be produced (§3.5.2)", field="version",
                           position=2)
-    table = DATA_IDS.get(header.perimeter)
-    if table is None:
+    if header.perimeter not in DATA_IDS:
         raise EncodeError(f"no catalogue for perimeter {header.perimeter!r}", field="perimeter",
                           position=22)
     head = format_header(header)
     items = list(fields)
-    message = format_message(items, table)
+    message = format_message(items, header.perimeter)
     check_document_fields(header.doc_type, [f[0] for f in items], header.perimeter)
     signed = head + message
     signature = signer.sign(signed.encode("ascii"))
@@ -171,12 +174,12 @@ def encode(header: Header, fields: Sequence[Field | tuple[str, str]], signer: Si
                               position=len(text))
         if isinstance(annex, str):
             try:
-                parse_message(annex, 0, len(annex), table, strict=True)
+                parse_message(annex, 0, len(annex), header.perimeter, strict=True)
             except (FieldError, SignatureFormatError) as exc:
                 raise EncodeError(f"annex is not a valid message: {exc.message}",
                                   field=exc.field, position=exc.position) from exc
             annex_text = annex
         else:
-            annex_text = format_message(list(annex), table)
+            annex_text = format_message(list(annex), header.perimeter)
         text = f"{text}{GS}{annex_text}"
     return text

@@ -9,15 +9,15 @@ catalogue is what splits the text, and an unknown DI can only be read up to the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from twoddoc.c40 import GS, RS, Charset, normalise
-from twoddoc.catalog import DataId
+from twoddoc.c40 import GS, RS, US, normalise_to
+from twoddoc.catalog import ANTS_PERIMETER, DATA_IDS, LAYOUTS
 from twoddoc.errors import EncodeError, FieldError, UnknownFieldError
 
 _DI_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_CONTROL = frozenset(GS + RS + "\x1f")
+_CONTROL = frozenset(GS + RS + US)
 
 
 class Field(NamedTuple):
@@ -33,76 +33,88 @@ class Field(NamedTuple):
     known: bool = True
 
 
-def parse_message(text: str, start: int, end: int, table: Mapping[str, DataId] | None, *,
+_new = tuple.__new__  # builds a Field without the Python-level NamedTuple constructor
+
+
+def parse_message(text: str, start: int, end: int, perimeter: str | None = ANTS_PERIMETER, *,
                   strict: bool = True) -> tuple[Field, ...]:
     """Split ``text[start:end]`` into fields; positions in errors index ``text``.
 
-    ``table`` is the perimeter's catalogue, or ``None`` for a perimeter we have none for (every
-    DI is then unknown). The spec allows a trailing <GS> on the last field (p.22).
+    ``perimeter`` selects the catalogue; for a perimeter we have none for (or ``None``) every
+    DI is unknown. The spec allows a trailing <GS> on the last field (p.22). The loop is written
+    for speed, as it runs once per scan: plain-tuple layouts, one ``find`` per variable value,
+    <RS> searched only when the message has one, no regex.
     """
     fields: list[Field] = []
     append = fields.append
     find = text.find
+    get = LAYOUTS.get(perimeter or "", {}).get
+    has_rs = find(RS, start, end) >= 0
     pos = start
     while pos < end:
-        if pos + 2 > end:
-            raise FieldError("message ends inside a data identifier", field=text[pos:end],
-                             position=pos)
         di = text[pos:pos + 2]
-        if di[0] not in _DI_CHARS or di[1] not in _DI_CHARS:
-            bad = pos if di[0] not in _DI_CHARS else pos + 1
-            raise FieldError(f"data identifier {di!r} is not 2 characters [A-Z0-9]", field=di,
-                             position=bad)
-        entry = table.get(di) if table is not None else None
+        layout = get(di)
         vstart = pos + 2
-        if entry is not None and entry.max == entry.min:
-            vend = vstart + entry.min
-            if vend > end:
-                raise FieldError(f"fixed-length value needs {entry.min} characters, "
-                                 f"only {end - vstart} left", field=di, position=end)
-            value = text[vstart:vend]
-            if not _CONTROL.isdisjoint(value):
-                bad = next(i for i, ch in enumerate(value) if ch in _CONTROL)
-                raise FieldError(f"fixed-length value needs {entry.min} characters, found a "
-                                 "separator", field=di, position=vstart + bad)
-            append(Field(di, value))
-            pos = vend
-            continue
-        if entry is None and strict:
-            raise UnknownFieldError(f"unknown data identifier {di}", field=di, position=pos)
-        gs = find(GS, vstart, end)
-        rs = find(RS, vstart, end)
-        stop = gs if rs < 0 or 0 <= gs < rs else rs
+        if layout is None:
+            _check_di(text, pos, end)
+            if strict:
+                raise UnknownFieldError(f"unknown data identifier {di}", field=di, position=pos)
+            low, high = 0, 1 << 30
+        else:
+            low, high = layout
+            if low == high:
+                pos = vstart + low
+                value = text[vstart:pos]
+                if pos > end or GS in value or RS in value:
+                    _fixed_error(text, di, vstart, pos, end)
+                append(_new(Field, (di, value, False, True)))
+                continue
+        stop = find(GS, vstart, end)
         if stop < 0:
             stop = end
-        if entry is None:
-            append(Field(di, text[vstart:stop], stop == rs, False))
-            pos = stop + 1
-            continue
-        maximum = entry.max
-        if maximum is not None and stop - vstart > maximum:
+        truncated = False
+        if has_rs:
+            rs = find(RS, vstart, stop)
+            if rs >= 0:
+                stop, truncated = rs, True
+        if stop - vstart > high:
             # A value at its maximum length needs no separator (§3.4.1, p.21).
-            append(Field(di, text[vstart:vstart + maximum]))
-            pos = vstart + maximum
+            pos = vstart + high
+            append(_new(Field, (di, text[vstart:pos], False, True)))
             continue
-        truncated = stop == rs
-        if stop - vstart < entry.min and not truncated:
-            raise FieldError(f"value has {stop - vstart} characters, minimum is {entry.min}",
+        if stop - vstart < low and not truncated:
+            raise FieldError(f"value has {stop - vstart} characters, minimum is {low}",
                              field=di, position=stop)
-        append(Field(di, text[vstart:stop], truncated))
+        append(_new(Field, (di, text[vstart:stop], truncated, layout is not None)))
         pos = stop + 1
     return tuple(fields)
 
 
-def _as_field(item: Field | tuple[str, str]) -> Field:
-    """Accept a ``Field`` or a plain ``(di, value)`` pair."""
-    if isinstance(item, Field):
-        return item
-    di, value = item
-    return Field(di, value)
+def _check_di(text: str, pos: int, end: int) -> None:
+    """Raise ``FieldError`` unless ``text[pos:pos+2]`` is a complete DI of [A-Z0-9]."""
+    if pos + 2 > end:
+        raise FieldError("message ends inside a data identifier", field=text[pos:end],
+                         position=pos)
+    di = text[pos:pos + 2]
+    for i, ch in enumerate(di):
+        if ch not in _DI_CHARS:
+            raise FieldError(f"data identifier {di!r} is not 2 characters [A-Z0-9]", field=di,
+                             position=pos + i)
 
 
-def format_message(items: Sequence[Field | tuple[str, str]], table: Mapping[str, DataId]) -> str:
+def _fixed_error(text: str, di: str, vstart: int, vend: int, end: int) -> None:
+    """Raise the ``FieldError`` of a fixed-length value that is cut short or holds a separator."""
+    size = vend - vstart
+    for i in range(vstart, min(vend, end)):
+        if text[i] in _CONTROL:
+            raise FieldError(f"fixed-length value needs {size} characters, found a separator",
+                             field=di, position=i)
+    raise FieldError(f"fixed-length value needs {size} characters, only {end - vstart} left",
+                     field=di, position=end)
+
+
+def format_message(items: Sequence[Field | tuple[str, str]],
+                   perimeter: str = ANTS_PERIMETER) -> str:
     """Write fields as the C40 message text, checking each value against its DI (§3.4.1, §7).
 
     Values are folded (upper case, no accents) for their DI's characters; a ``Field`` with
@@ -110,36 +122,45 @@ def format_message(items: Sequence[Field | tuple[str, str]], table: Mapping[str,
     written only after a variable-length value that is neither last nor at its maximum length.
     ``EncodeError.position`` is the index of the offending character in the value.
     """
+    table = DATA_IDS.get(perimeter, {})
     out: list[str] = []
     last = len(items) - 1
     for index, item in enumerate(items):
-        field = _as_field(item)
-        di = field.di
+        if isinstance(item, Field):
+            di, raw, truncated = item[0], item[1], item[2]
+        else:
+            di, raw = item
+            truncated = False
         entry = table.get(di)
         if entry is None:
             raise UnknownFieldError(f"unknown data identifier {di!r}", field=str(di),
                                     position=index)
-        value = normalise(field.value, entry.charset, field=di)
-        if entry.charset is Charset.HEX and value == "FFFF":
-            raise EncodeError("FFFF is not a date here", field=di, position=0)
-        if field.truncated:
-            if entry.fixed:
+        chars = entry.chars
+        # Inline fast path of c40.normalise_to: ASCII already in the set once upper-cased.
+        value = raw.upper() if raw.isascii() and entry.kind != "base32" else ""
+        if not value or not chars.issuperset(value):
+            value = normalise_to(raw, chars, field=di, fold_case=entry.kind != "base32")
+        high = entry.max
+        if truncated:
+            if entry.min == high:
                 raise EncodeError("a fixed-length field cannot be truncated (§3.4.1)", field=di,
                                   position=len(value))
             if entry.kind == "base32":
                 raise EncodeError("a truncated URL is meaningless: 0C is never truncated "
                                   "(§7.0)", field=di, position=len(value))
-            if entry.max is not None:
-                value = value[:entry.max]
-            out.append(f"{di}{value}{RS}")
+            out.append(f"{di}{value if high is None else value[:high]}{RS}")
             continue
-        if entry.max is not None and len(value) > entry.max:
-            raise EncodeError(f"value has {len(value)} characters, maximum is {entry.max}",
-                              field=di, position=entry.max)
-        if len(value) < entry.min:
-            raise EncodeError(f"value has {len(value)} characters, minimum is {entry.min}",
-                              field=di, position=len(value))
-        if entry.fixed or index == last or len(value) == entry.max:
+        size = len(value)
+        if high is not None and size > high:
+            raise EncodeError(f"value has {size} characters, maximum is {high}",
+                              field=di, position=high)
+        if size < entry.min:
+            raise EncodeError(f"value has {size} characters, minimum is {entry.min}",
+                              field=di, position=size)
+        if value == "FFFF" and entry.kind == "date_days2000":
+            raise EncodeError("FFFF is not a date here", field=di, position=0)
+        if size == high or index == last:
+            # Fixed length, maximum length or last field: no separator (§3.4.1, p.21).
             out.append(f"{di}{value}")
         else:
             out.append(f"{di}{value}{GS}")

@@ -15,7 +15,7 @@ GS, RS = "\x1d", "\x1e"
 
 
 def parse(text: str, *, strict: bool = True) -> tuple[Field, ...]:
-    return parse_message(text, 0, len(text), TABLE, strict=strict)
+    return parse_message(text, 0, len(text), strict=strict)
 
 
 def test_spec_encoding_rules_examples() -> None:
@@ -81,22 +81,22 @@ def test_malformed_fields(text: str, field: str, position: int) -> None:
 def test_positions_are_relative_to_the_whole_text() -> None:
     text = "DC04FR0000011E471E47AB01FR" + "E55"
     with pytest.raises(FieldError) as info:
-        parse_message(text, 26, len(text), TABLE)
+        parse_message(text, 26, len(text))
     assert info.value.position == len(text)
 
 
 def test_format_separators() -> None:
     fields = [("6H", "M"), ("E4", "APC"), ("6G", "Dupont"), ("E6", "A B")]
-    assert format_message(fields, TABLE) == f"6HM{GS}E4APC6GDUPONT{GS}E6A B"
+    assert format_message(fields) == f"6HM{GS}E4APC6GDUPONT{GS}E6A B"
 
 
 def test_format_omits_gs_at_maximum_length() -> None:
-    assert format_message([("6H", "MADEMOISEL"), ("6G", "X")], TABLE) == "6HMADEMOISEL6GX"
+    assert format_message([("6H", "MADEMOISEL"), ("6G", "X")]) == "6HMADEMOISEL6GX"
 
 
 def test_format_truncation_cuts_to_max_and_uses_rs_even_last() -> None:
     long_name = "WOLFESCHLEGELSTEINHAUSENBERGERDORFF SENIOR"
-    text = format_message([Field("6G", long_name, truncated=True)], TABLE)
+    text = format_message([Field("6G", long_name, truncated=True)])
     assert text == f"6G{long_name[:38]}{RS}"
     assert parse(text) == (Field("6G", long_name[:38], truncated=True),)
 
@@ -117,13 +117,13 @@ def test_format_truncation_cuts_to_max_and_uses_rs_even_last() -> None:
 def test_format_refuses_bad_values(fields: list[Field | tuple[str, str]], field: str,
                                    position: int) -> None:
     with pytest.raises(EncodeError) as info:
-        format_message(fields, TABLE)
+        format_message(fields)
     assert (info.value.field, info.value.position) == (field, position)
 
 
 def test_format_refuses_unknown_di() -> None:
     with pytest.raises(UnknownFieldError) as info:
-        format_message([("6G", "X"), ("ZZ", "1")], TABLE)
+        format_message([("6G", "X"), ("ZZ", "1")])
     assert (info.value.field, info.value.position) == ("ZZ", 1)
 
 
@@ -149,5 +149,5 @@ def fields(draw: st.DrawFn) -> Field:
 
 @given(st.lists(fields(), max_size=12))
 def test_round_trip(items: list[Field]) -> None:
-    text = format_message(items, TABLE)
+    text = format_message(items)
     assert parse(text) == tuple(items)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+from hypothesis import given
+from hypothesis import strategies as st
 
 from twoddoc.errors import (
     EncodeError,
@@ -71,3 +76,29 @@ def test_unsupported_keys() -> None:
     assert info.value.field == "key"
     with pytest.raises(SignatureError):
         verify_raw(bytes(64), DATA, ed25519.Ed25519PrivateKey.generate().public_key())  # type: ignore[arg-type]
+
+
+@given(st.binary(min_size=64, max_size=64) | st.binary(min_size=96, max_size=96)
+       | st.binary(min_size=132, max_size=132))
+def test_hand_built_der_equals_cryptography(raw: bytes) -> None:
+    half = len(raw) // 2
+    expected = encode_dss_signature(int.from_bytes(raw[:half], "big"),
+                                    int.from_bytes(raw[half:], "big"))
+    assert raw_to_der(raw) == expected
+
+
+def test_der_of_edge_values() -> None:
+    for raw in (bytes(64), b"\xff" * 64, b"\x00" * 31 + b"\x80" + b"\x00" * 32, b"\xff" * 132):
+        half = len(raw) // 2
+        r, s = decode_dss_signature(raw_to_der(raw))
+        assert r.to_bytes(half, "big") + s.to_bytes(half, "big") == raw
+
+
+def test_key_cache_follows_the_key_not_its_id(p256_key: ec.EllipticCurvePrivateKey) -> None:
+    raw = EcdsaSigner(p256_key).sign(DATA)
+    verify_raw(raw, DATA, p256_key.public_key())
+    for _ in range(3):  # fresh key objects may reuse ids of collected ones
+        with pytest.raises(SignatureError):
+            verify_raw(raw, DATA, ec.generate_private_key(ec.SECP256R1()).public_key())
+        with pytest.raises(SignatureLengthError):
+            verify_raw(raw, DATA, ec.generate_private_key(ec.SECP384R1()).public_key())
