@@ -49,11 +49,16 @@ def issue_group() -> None:
 
 def _issue(settings: Settings, kind: DocumentKind, neph: str, out: Path | None, text: bool,
            on: date | None) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from issuer.service import Issuer  # heavy imports only when a document is issued
+    from registry.db import upgrade_schema
 
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     day = on or date.today()
     try:
+        # Like every registry command, bring the schema (issuance log included) to head first.
+        upgrade_schema(settings.database_url or "")
         issuer = Issuer(settings)
         issued = issuer.issue(
             kind,
@@ -66,6 +71,9 @@ def _issue(settings: Settings, kind: DocumentKind, neph: str, out: Path | None, 
         )
     except (IssuerError, KeyStoreError, TwoDDocError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"registry database error: {exc.__class__.__name__}: "
+                                   f"{str(exc).splitlines()[0]}") from exc
     if text:
         click.echo(issued.text.encode("latin-1"))
         click.echo(f"{issued.document_id} {issued.path}", err=True)

@@ -54,3 +54,20 @@ def test_bad_date_is_a_usage_error(issuer: Issuer) -> None:
                                       "2026-02-29"], obj=issuer.settings)
     assert result.exit_code == 2
     assert "2026-02-29" in result.output
+
+
+def test_missing_keys_is_one_clear_line_and_no_file(settings, registry_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "x.pdf"
+    result = CliRunner().invoke(cli, ["issue", "adcs", "--neph", "120375100001", "--out",
+                                      str(out), "--on", "2026-10-31"], obj=settings)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_fresh_data_dir_is_migrated_and_refuses_unknown_neph(settings) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["issue", "rir", "--neph", "120375100001", "--on",
+                                      "2026-10-31"], obj=settings)
+    assert result.exit_code == 1
+    assert "unknown NEPH" in result.output
+    assert Path(settings.database_url.removeprefix("sqlite:///")).exists()
