@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "integration" / "issuer"))
 
-import reportlab  # noqa: E402
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from pylibdmtx import pylibdmtx  # noqa: E402
@@ -53,6 +52,17 @@ from twoddoc import encode  # noqa: E402
 ON = date(2026, 10, 31)
 NOW = datetime(2026, 10, 31, 10, 5)
 NEPH = "120375100001"
+
+
+def _cpu() -> str:
+    """The CPU model from /proc/cpuinfo (Linux), else the machine type."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
 
 
 def _median_ms(fn: Callable[[], object], rounds: int) -> float:
@@ -142,16 +152,14 @@ def run(rounds: int) -> dict[str, object]:
             "bare ECDSA P-256 sign": _median_ms(
                 lambda: key.sign(data, ec.ECDSA(hashes.SHA256())), rounds),
         }
-        import pylibdmtx as pylibdmtx_pkg
-        import zxingcpp
+        from importlib.metadata import version
 
         return {
             "rounds": rounds,
             "python": platform.python_version(),
-            "cpu": platform.processor() or platform.machine(),
-            "versions": {"reportlab": reportlab.Version,
-                         "pylibdmtx": getattr(pylibdmtx_pkg, "__version__", "?"),
-                         "zxing-cpp": getattr(zxingcpp, "__version__", "?")},
+            "cpu": _cpu(),
+            "versions": {name: version(name) for name in ("reportlab", "pylibdmtx", "zxing-cpp",
+                                                          "cryptography", "SQLAlchemy")},
             "parts_ms": results,
             "sum_of_parts_ms": parts_sum,
             "full_ms": full,
