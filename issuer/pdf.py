@@ -374,8 +374,17 @@ class _Layout:
     def _room(self, height: float) -> None:
         """Start a new page when ``height`` does not fit above the bottom band."""
         if self.top - height < self.floor:
-            self._pages.append([])
-            self.top = HEADER_BOTTOM - 8 * mm
+            self._new_page()
+
+    def _new_page(self) -> None:
+        """Open a page whose first line recalls the document and its holder."""
+        self._pages.append([])
+        self.top = HEADER_BOTTOM - 8 * mm
+        facts = self.view.facts
+        recall = (f"{self.specific.title} · {facts.surname.upper()} "
+                  f"{', '.join(facts.given_names)} · NEPH {facts.neph}")
+        self._text(self.fonts.regular, 8.5, recall, MARGIN, GREY)
+        self.top -= 16
 
     def _emit(self, op: _Op) -> None:
         self._pages[-1].append(op)
@@ -436,9 +445,9 @@ class _Layout:
         self._title()
         self._holder()
         self._licence()
-        self._categories()
         if self.view.kind is DocumentKind.ADCS:
-            self._adcs_validity()
+            self._adcs_validity()  # what an employer looks for first: before the categories
+        self._categories()
         if self.view.kind is DocumentKind.RII:
             self._history()
         return self._pages
@@ -579,12 +588,7 @@ class _Layout:
             lines = simpleSplit(entry.label, f.regular, 8.5, detail_w)
             height = 4 + len(lines) * 11
             if self.top - height < self.floor:
-                self._pages.append([])
-                self.top = HEADER_BOTTOM - 8 * mm
-                recall = (f"{s.title} · {facts.surname.upper()} {', '.join(facts.given_names)}"
-                          f" · NEPH {facts.neph}")
-                self._text(f.regular, 8.5, recall, MARGIN, GREY)
-                self.top -= 16
+                self._new_page()
                 self._text(f.bold, 10.5, s.history_continued, MARGIN, BLUE)
                 self.top -= 19
                 header()

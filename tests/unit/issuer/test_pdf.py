@@ -97,3 +97,20 @@ def test_module_size_never_below_0_4_mm() -> None:
 def test_french_numeric_dates() -> None:
     assert french_date(date(2028, 2, 29)) == "29/02/2028"
     assert french_date(None) == ""
+
+
+def test_twenty_categories_are_printed_and_signed(renderer, signer) -> None:  # type: ignore[no-untyped-def]
+    codes = ("AM", "A1", "A2", "A", "B1", "B", "C1", "C", "D1", "D", "BE", "C1E", "CE", "D1E",
+             "DE", "AL", "AT", "CL", "A3", "A4")
+    lines = tuple(CategoryLine(code, date(2000, 1, 1) + timedelta(days=i), None,
+                               ("78",) if code == "B" else ())
+                  for i, code in enumerate(codes))
+    f = DriverFacts(**{**facts(0).__dict__, "categories": lines})
+    issued = issue(renderer, signer, DocumentKind.ADCS, f)
+    assert decode(issued.text).get("E6") == " ".join(codes)
+    reader = pypdf.PdfReader(io.BytesIO(issued.pdf))
+    assert len(reader.pages) == issued.pages
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for i in range(len(codes)):
+        assert french_date(date(2000, 1, 1) + timedelta(days=i)) in text
+    assert "Valable jusqu'au 28/02/2027" in text
