@@ -71,6 +71,8 @@ __all__ = [
 # The header marker of every 2D-Doc version, DC01 to DC04 (spec §3.3).
 TWODDOC_MARKER = "DC"
 _PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "tiff": "TIFF"}
+# EXIF tag 0x0112: how the camera held the sensor (1 = upright).
+_ORIENTATION = 0x0112
 # Dpi of the two page renderings tried after the embedded images (issue 6, part 1).
 PDF_DPIS = (200, 300)
 # Pillow's own exceptions for files it cannot decode; struct.error comes from broken TIFF/EXIF.
@@ -200,8 +202,9 @@ def _open_image(data: bytes, kind: str, limits: ScanLimits) -> Iterator[Image.Im
                                          limit=limits.max_pixels, page=page)
             try:
                 frame.load()
-                upright = ImageOps.exif_transpose(frame)
-                yield _eight_bit(upright)
+                # Only a phone photo's EXIF orientation 2-8 needs a turn; skip the copy otherwise.
+                turned = frame.getexif().get(_ORIENTATION, 1) not in (0, 1)
+                yield _eight_bit(ImageOps.exif_transpose(frame) if turned else frame)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
                 raise TooManyPixelsError("image too large", pixels=pixels,
                                          limit=limits.max_pixels, page=page) from exc
