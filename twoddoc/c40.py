@@ -9,6 +9,7 @@ espaces". The spec shows the folding on its own reference code for type ``AA`` (
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from enum import Enum
 
@@ -60,17 +61,20 @@ _LIGATURES = str.maketrans({
 
 # The combining diacritical blocks (U+0300–036F and its supplements): NFKD moves accents there.
 # Marks outside them stay, and the DI's character check then refuses them.
-_COMBINING = {cp: None for first, last in ((0x300, 0x36F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF),
-                                           (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
-              for cp in range(first, last + 1) if unicodedata.combining(chr(cp))}
+_COMBINING = re.compile("[{}]".format("".join(
+    chr(cp) for first, last in ((0x300, 0x36F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF),
+                                (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+    for cp in range(first, last + 1) if unicodedata.combining(chr(cp)))))
+_LIGATURE_CHARS = frozenset("ŒœÆæßẞØøĐđÐðÞþŁłı’‘‐‑–—\u00a0")
 
 
 def fold(value: str) -> str:
     """Upper-case ``value`` and strip its accents (NFKD, drop combining marks, expand ligatures)."""
     if value.isascii():
         return value.upper()
-    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
-    return decomposed.translate(_COMBINING).upper()
+    if not _LIGATURE_CHARS.isdisjoint(value):
+        value = value.translate(_LIGATURES)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", value)).upper()
 
 
 def normalise(value: str, charset: Charset, *, field: str) -> str:

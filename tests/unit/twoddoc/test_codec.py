@@ -375,3 +375,21 @@ def test_random_mutations_never_verify(
         mutated = raw[:pos] + raw[pos + 1:]
     if mutated != raw:
         _never_verifies(mutated, key)
+
+
+_ANY_DI = st.sampled_from([e.di for e in _ENTRIES] + ["ZZ", "6g", "", "ABC"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ANY_DI, st.text(max_size=70)), max_size=8),
+       st.sampled_from(["AB", "AA", "A1", "01", "L1"]))
+def test_encode_raises_only_our_errors(fields: list[tuple[str, str]], doc_type: str) -> None:
+    header = Header(4, "FR00", "0001", date(2024, 2, 29), date(2024, 2, 29), doc_type, "01", "FR")
+    try:
+        text = encode(header, fields, SIGNER)
+    except TwoDDocError as exc:
+        assert exc.field is not None
+        return
+    doc = decode(text)
+    assert [f.di for f in doc.fields] == [di for di, _ in fields]
+    verify_signature(doc, KEY.public_key())

@@ -116,3 +116,16 @@ def test_round_trip(header: Header) -> None:
     text = format_header(header)
     assert len(text) == HEADER_LENGTHS[header.version]
     assert parse_header(text) == header
+
+
+@given(st.sampled_from(["DC01", "DC02", "DC03", "DC04", "DC05", "dc04", "DC4"]),
+       st.text(alphabet="FR0A1Z9EfeG \x1d\xc9", max_size=24))
+def test_parse_is_strict_and_exact(prefix: str, rest: str) -> None:
+    text = prefix + rest
+    try:
+        header = parse_header(text)
+    except HeaderError as exc:
+        assert 0 <= exc.position <= len(text)
+    else:
+        # Whatever is accepted is written back identically: nothing was repaired or guessed.
+        assert format_header(header) == text[:header.length]
