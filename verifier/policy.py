@@ -49,7 +49,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -90,6 +90,10 @@ _SPEC_DOCUMENT_TYPES: Mapping[str, frozenset[str]] = {
     ),
 }
 
+
+_CHECKS = tuple(Check)
+_CHECK_KEYS = tuple((check, check.value) for check in _CHECKS)
+_ORDER = {check: index for index, check in enumerate(_CHECKS)}
 
 #: Failures that make an input unreadable rather than merely invalid (CLI exit code 2).
 _UNREADABLE = frozenset(
@@ -132,10 +136,11 @@ class VerificationResult:
     notes: tuple[str, ...] = ()
     text: str | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def valid(self) -> bool:
         """True only when every check passed (``None`` counts as not passed)."""
-        return all(self.checks.get(check) is True for check in Check)
+        checks = self.checks
+        return all(checks.get(check) is True for check in _CHECKS)
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -154,7 +159,7 @@ class VerificationResult:
         doc_json: dict[str, Any] = self.document.to_json() if self.document is not None else {}
         out: dict[str, Any] = {
             "valid": self.valid,
-            "checks": {check.value: self.checks.get(check) for check in Check},
+            "checks": {key: self.checks.get(check) for check, key in _CHECK_KEYS},
             "reasons": [f.to_json() for f in self.failures],
             "header": doc_json.get("header"),
             "fields": doc_json.get("fields", []),
@@ -164,16 +169,7 @@ class VerificationResult:
         if self.document is not None and self.document.annex is not None:
             out["annex"] = doc_json.get("annex", self.document.annex)
         if self.certificate is not None:
-            cert = self.certificate.certificate
-            out["certificate"] = {
-                "ca_id": self.certificate.ca_id,
-                "cert_id": self.certificate.cert_id,
-                "serial": format(cert.serial_number, "X"),
-                "not_before": cert.not_valid_before_utc.isoformat(),
-                "not_after": cert.not_valid_after_utc.isoformat(),
-                "subject": cert.subject.rfc4514_string(),
-                "source": self.certificate.source,
-            }
+            out["certificate"] = dict(self.certificate.summary)
         return out
 
 
@@ -181,7 +177,7 @@ class _Report:
     """Accumulates check outcomes and failures while the policy runs."""
 
     def __init__(self) -> None:
-        self.checks: dict[Check, bool | None] = dict.fromkeys(Check)
+        self.checks: dict[Check, bool | None] = dict.fromkeys(_CHECKS)
         self.failures: list[Failure] = []
         self.notes: list[str] = []
 
@@ -196,8 +192,7 @@ class _Report:
 
     def result(self, **kw: Any) -> VerificationResult:
         """Freeze the report, failures sorted in check order."""
-        order = list(Check)
-        failures = sorted(self.failures, key=lambda f: order.index(f.reason.check))
+        failures = sorted(self.failures, key=lambda f: _ORDER[f.reason.check])
         return VerificationResult(
             checks=dict(self.checks), failures=tuple(failures), notes=tuple(self.notes), **kw
         )
@@ -329,6 +324,7 @@ def _check_chain(leaf: LeafCertificate, trust: TrustStore, report: _Report) -> N
         report.fail(Reason.CHAIN_INVALID, f"no certificate of CA {leaf.ca_id} signed this one")
 
 
+@lru_cache(maxsize=4096)
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The first and last instants of ``day`` in French civil time, as aware datetimes."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=_PARIS)

@@ -21,6 +21,10 @@ class Check(Enum):
     The order of the members is the order of the report. ``valid`` is the conjunction of all.
     """
 
+    # Members hash by identity, in C: Enum's own __hash__ is Python code, and the report is a
+    # dict keyed by checks, built for every text verified.
+    __hash__ = object.__hash__
+
     PARSED = "parsed"
     CERTIFICATE_KNOWN = "certificate_known"
     SIGNATURE = "signature"
@@ -44,6 +48,8 @@ class ReasonDetail:
 
 class Reason(Enum):
     """Why a check failed: a stable code (the member name) and its bilingual sentence."""
+
+    __hash__ = object.__hash__
 
     INPUT_UNREADABLE = ReasonDetail(
         Check.PARSED,

@@ -47,6 +47,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,20 @@ class LeafCertificate:
     certificate: x509.Certificate
     public_key: Any
     source: str
+
+    @cached_property
+    def summary(self) -> dict[str, str]:
+        """The certificate as the report shows it (computed once per certificate)."""
+        cert = self.certificate
+        return {
+            "ca_id": self.ca_id,
+            "cert_id": self.cert_id,
+            "serial": format(cert.serial_number, "X"),
+            "not_before": cert.not_valid_before_utc.isoformat(),
+            "not_after": cert.not_valid_after_utc.isoformat(),
+            "subject": cert.subject.rfc4514_string(),
+            "source": self.source,
+        }
 
     @property
     def signature_length(self) -> int | None:
@@ -359,7 +374,7 @@ class TrustStore:
         self._bad_crl: set[str] = set()
         for crl, source in material.crls:
             self._add_crl(crl, source)
-        self._chain_cache: dict[bytes, ChainStatus] = {}
+        self._chain_cache: dict[int, tuple[LeafCertificate, ChainStatus]] = {}
 
     @classmethod
     def load(cls, paths: Iterable[Path | str]) -> TrustStore:
@@ -430,11 +445,13 @@ class TrustStore:
 
     def chain(self, leaf: LeafCertificate) -> ChainStatus:
         """Whether ``leaf`` was signed by an anchored certificate of the CA it names (cached)."""
-        fp = _fingerprint(leaf.certificate)
-        status = self._chain_cache.get(fp)
-        if status is None:
-            status = self._compute_chain(leaf)
-            self._chain_cache[fp] = status
+        # Keyed by identity: the store holds its leaves for its whole life, and a fingerprint
+        # per lookup would cost a fifth of a signature check.
+        cached = self._chain_cache.get(id(leaf))
+        if cached is not None and cached[0] is leaf:
+            return cached[1]
+        status = self._compute_chain(leaf)
+        self._chain_cache[id(leaf)] = (leaf, status)
         return status
 
     def _compute_chain(self, leaf: LeafCertificate) -> ChainStatus:
