@@ -55,7 +55,9 @@ def _history(record: DriverRecord) -> tuple[HistoryEntry, ...]:
     deltas: dict[object, int] = {}
     entries: list[HistoryEntry] = []
     for item in record.points.ledger:
-        if item.event is not None:
+        # Only the withdrawal itself (or the course's credit) belongs to the event's row; a later
+        # restoration naming the same event is a row of its own.
+        if item.event is not None and item.reason in (LedgerReason.OFFENCE, LedgerReason.COURSE):
             deltas[item.event] = deltas.get(item.event, 0) + item.delta
         words = _RESTORATION_WORDS.get(item.reason)
         if words and item.date >= since:

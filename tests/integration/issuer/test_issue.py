@@ -177,3 +177,21 @@ def test_failed_write_logs_nothing(issuer: Issuer, tmp_path: Path) -> None:
                      out=blocker / "rir.pdf")
     with issuer.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(IssuanceLog)) == 0
+
+
+def test_rii_history_shows_each_event_with_its_own_points(issuer: Issuer, tmp_path: Path) -> None:
+    out = tmp_path / "rii.pdf"
+    issued = issuer.issue(DocumentKind.RII, NEPHS[0], on=ON, now=NOW, requested_by="test",
+                          out=out)
+    assert decode(issued.text).get("AG") == "C"  # 12 points, base 36
+    history = {(e.on.isoformat(), e.kind.name): e.points
+               for e in issuer.facts(NEPHS[0], on=ON, data_as_of=NOW).history}
+    # The 1-point offence keeps its -1 although 6 months later the point came back (own row).
+    assert history == {("2025-03-11", "COURSE"): 3, ("2025-01-15", "OFFENCE"): -3,
+                       ("2025-01-01", "RESTORATION"): 1, ("2024-06-10", "OFFENCE"): -1,
+                       ("2022-04-01", "MEDICAL"): None}
+    text = pypdf.PdfReader(out).pages[0].extract_text()
+    for words in ("12 points", "Historique des dix dernières années", "10/06/2024",
+                  "Usage d'un téléphone tenu en main", "Stage de sensibilisation",
+                  "Apte, aptitude valable jusqu'au 01/04/2027", "+3", "-3"):
+        assert words in text, words
