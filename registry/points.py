@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 __all__ = [
     "AUTOMATIC_REASONS",
@@ -75,16 +77,17 @@ class OffenceClass(Enum):
     @property
     def heavy(self) -> bool:
         """True for C4, C5 and délits, which lengthen the full restoration to 3 years (L223-6)."""
-        return self in _HEAVY
+        return self._value_ in _HEAVY
 
     @property
     def ten_year(self) -> bool:
         """True for the first four classes, whose points come back after 10 years (L223-6)."""
-        return self in _TEN_YEAR
+        return self._value_ in _TEN_YEAR
 
 
-_HEAVY = frozenset({OffenceClass.C4, OffenceClass.C5, OffenceClass.DELIT})
-_TEN_YEAR = frozenset({OffenceClass.C1, OffenceClass.C2, OffenceClass.C3, OffenceClass.C4})
+# Looked up by value: hashing a str is done in C, hashing an Enum member is not.
+_HEAVY = frozenset({"C4", "C5", "DELIT"})
+_TEN_YEAR = frozenset({"C1", "C2", "C3", "C4"})
 
 
 class PointsStatus(Enum):
@@ -154,9 +157,12 @@ class Course:
     ref: Hashable = None
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerEntry:
-    """One change of the balance: date, signed delta, reason, balance after, source event."""
+class LedgerEntry(NamedTuple):
+    """One change of the balance: date, signed delta, reason, balance after, source event.
+
+    A named tuple rather than a frozen dataclass: the engine builds a dozen per licence and
+    tuple construction is several times cheaper (bench/bench_points.py).
+    """
 
     date: date
     delta: int
@@ -175,8 +181,7 @@ class LedgerEntry:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Restoration:
+class Restoration(NamedTuple):
     """A future automatic restoration, assuming no new offence: date, points, reason."""
 
     date: date
@@ -215,6 +220,7 @@ class PointsResult:
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+@lru_cache(maxsize=1 << 16)
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months``: same day of the month, else that month's last day (I1).
 
@@ -236,19 +242,6 @@ def add_months(day: date, months: int) -> date:
 _P_INCREMENT, _P_FULL, _P_TEN, _P_SIX, _P_COURSE, _P_WITHDRAW = range(6)
 
 
-@dataclass(slots=True)
-class _State:
-    balance: int
-    ceiling: int
-    last_eff: date | None = None  # effective date of the last withdrawal (L223-6 al. 1)
-    generation: int = 0  # counts withdrawals: only the last one's full restoration may happen
-    last_full: date | None = None  # date of the last full restoration (CE n° 392555)
-    last_course_end: date | None = None  # last day of the last course that earned points
-    invalidated_on: date | None = None
-    heavy_since_full: bool = False  # a C4, C5 or délit since the last full restoration
-    entries: list[LedgerEntry] = field(default_factory=list)
-
-
 def compute_points(
     licence: LicenceFacts,
     offences: Iterable[Offence] = (),
@@ -265,7 +258,7 @@ def compute_points(
     offs = tuple(offences)
     crs = tuple(courses)
     _check(licence, offs, crs)
-    timeline, state, probation_end = _timeline(licence, offs, crs)
+    timeline, invalidated_on, probation_end = _timeline(licence, offs, crs)
     ledger: list[LedgerEntry] = []
     calendar: list[Restoration] = []
     for entry in timeline:
@@ -274,7 +267,7 @@ def compute_points(
         elif entry.reason in AUTOMATIC_REASONS:
             calendar.append(Restoration(entry.date, entry.delta, entry.reason))
     balance = ledger[-1].balance if ledger else 0
-    invalidated = state.invalidated_on is not None and state.invalidated_on <= asof
+    invalidated = invalidated_on is not None and invalidated_on <= asof
     in_probation = probation_end is not None and licence.issued <= asof < probation_end
     return PointsResult(
         asof=asof,
@@ -283,7 +276,7 @@ def compute_points(
         ceiling=_ceiling_at(licence, ledger, probation_end, asof),
         ledger=tuple(ledger),
         calendar=tuple(calendar),
-        invalidated_on=state.invalidated_on if invalidated else None,
+        invalidated_on=invalidated_on if invalidated else None,
         probation_end=probation_end,
         in_probation=in_probation,
     )
@@ -333,8 +326,14 @@ def _check(
 
 def _timeline(
     licence: LicenceFacts, offences: tuple[Offence, ...], courses: tuple[Course, ...]
-) -> tuple[list[LedgerEntry], _State, date | None]:
-    """Every change of the balance from the issue date on, assuming no other event (I8)."""
+) -> tuple[list[LedgerEntry], date | None, date | None]:
+    """Every change of the balance from the issue date on, assuming no other event (I8).
+
+    Returns the entries, the invalidation date (or ``None``) and the end of the probation (or
+    ``None``). One loop over a heap of dated events; the full restoration is not queued but kept
+    as the single pending candidate of the last withdrawal (a later withdrawal replaces it), and
+    the state lives in local variables: this function is the engine's hot path.
+    """
     issued = licence.issued
     probation_end: date | None = None
     increment = 0
@@ -343,146 +342,130 @@ def _timeline(
         # L223-1 al. 2, R223-1 II and V: 3 years, +2 a year; 2 years, +3 a year after AAC.
         years, increment = (2, 3) if licence.accompanied_driving else (3, 2)
         probation_end = add_months(issued, 12 * years)
-        state = _State(balance=PROBATION_INITIAL, ceiling=PROBATION_INITIAL)
+        balance = ceiling = PROBATION_INITIAL
     else:
-        state = _State(balance=MAX_POINTS, ceiling=MAX_POINTS)
-    state.entries.append(LedgerEntry(issued, state.balance, LedgerReason.INITIAL, state.balance))
+        balance = ceiling = MAX_POINTS
+    entries = [LedgerEntry(issued, balance, LedgerReason.INITIAL, balance, None)]
 
     # Commission dates of every point-losing offence, sorted, to ask "was an offence committed in
-    # (a, b]?" by bisection (I6: the commission date interrupts a delay).
+    # (a, b]?" by bisection (I2, I6: the commission date interrupts a delay).
     losing = [o for o in offences if o.points > 0]
     commits = sorted(o.committed for o in losing)
-
-    def committed_in(after: date, until: date) -> bool:
-        return bisect_right(commits, until) > bisect_right(commits, after)
-
-    queue: list[tuple[date, int, int, object]] = []
-    seq = 0
-
-    def push(day: date, prio: int, payload: object) -> None:
-        nonlocal seq
-        heapq.heappush(queue, (day, prio, seq, payload))
-        seq += 1
-
-    for k in range(1, years + 1):
-        push(add_months(issued, 12 * k), _P_INCREMENT, k)
-    for i, off in enumerate(losing):
-        push(off.effective, _P_WITHDRAW, i)
-    for course in courses:
-        push(course.end + _ONE_DAY, _P_COURSE, course)
-
-    # Remaining room under the 8-point cap of each group of simultaneous offences (I3).
-    caps: dict[tuple[date, Hashable], int] = {}
-    withdrawn: dict[int, int] = {}  # offence index -> points actually withdrawn
-    six_given: set[int] = set()
     first_commit = commits[0] if commits else None
 
-    def add(day: date, delta: int, reason: LedgerReason, ref: Hashable) -> None:
-        state.balance += delta
-        state.entries.append(LedgerEntry(day, delta, reason, state.balance, ref))
+    queue: list[tuple[date, int, int, Any]] = []
+    push = heapq.heappush
+    seq = 0
+    for k in range(1, years + 1):
+        queue.append((add_months(issued, 12 * k), _P_INCREMENT, seq, k))
+        seq += 1
+    for i, off in enumerate(losing):
+        queue.append((off.effective, _P_WITHDRAW, seq, i))
+        seq += 1
+    for course in courses:
+        queue.append((course.end + _ONE_DAY, _P_COURSE, seq, course))
+        seq += 1
+    heapq.heapify(queue)
 
-    while queue:
+    caps: dict[tuple[date, Hashable], int] = {}  # room left under the 8-point cap (R4, I3)
+    withdrawn: dict[int, int] = {}  # offence index -> points actually withdrawn
+    six_given: set[int] = set()
+    last_full: date | None = None  # last L223-6 al. 1 restoration (CE n° 392555, I10)
+    last_course_end: date | None = None  # last day of the last course that earned points (I5)
+    heavy = False  # a C4, C5 or délit withdrawn since the last full restoration (R7)
+    # The full restoration pending after the last withdrawal: (due date, effective date of that
+    # withdrawal, delay in months, source event).
+    pending: tuple[date, date, int, Hashable] | None = None
+    invalidated_on: date | None = None
+    OFFENCE, COURSE = LedgerReason.OFFENCE, LedgerReason.COURSE  # noqa: N806
+
+    while queue or pending is not None:
+        if pending is not None and (
+            not queue or (pending[0], _P_FULL) < (queue[0][0], queue[0][1])
+        ):
+            due, eff, months, ref = pending
+            pending = None
+            end = add_months(eff, months)
+            if bisect_right(commits, end) > bisect_right(commits, eff):
+                continue  # I6: an offence committed during the delay prevents it.
+            last_full = due
+            heavy = False
+            if balance < MAX_POINTS:
+                reason = LedgerReason.THREE_YEARS if months == 36 else LedgerReason.TWO_YEARS
+                entries.append(LedgerEntry(due, MAX_POINTS - balance, reason, MAX_POINTS, ref))
+                balance = MAX_POINTS
+            continue
         day, prio, _, payload = heapq.heappop(queue)
-        if state.invalidated_on is not None:
-            break  # R5: nothing happens to an invalidated licence.
-        if prio == _P_INCREMENT:
-            assert isinstance(payload, int)
-            # R12: only if no point-losing offence was committed since the start of the probation,
-            # up to and including the anniversary (CE 15/06/2016 n° 393522).
-            if first_commit is None or first_commit > day:
-                state.ceiling += increment
-                gain = min(increment, state.ceiling - state.balance)
-                if gain:
-                    add(day, gain, LedgerReason.PROBATION_INCREMENT, None)
-            if payload == years:
-                state.ceiling = MAX_POINTS  # R223-1 I: the probationary ceiling ends.
-        elif prio == _P_WITHDRAW:
-            assert isinstance(payload, int)
-            _withdraw(state, losing, payload, day, caps, withdrawn, add)
-            if state.invalidated_on is not None:
-                continue
+        if prio == _P_WITHDRAW:
             off = losing[payload]
-            ref = off.ref
-            state.last_eff = day
-            state.generation += 1
-            if off.offence_class.heavy:
-                state.heavy_since_full = True
-            got = withdrawn[payload]
-            if off.points == 1 and got == 1:
-                push(add_months(day, 6), _P_SIX, payload)
-            if got and off.offence_class.ten_year:
-                push(add_months(day, 120), _P_TEN, payload)
-            months = 36 if state.heavy_since_full else 24
+            # R4, I3: simultaneous offences share an 8-point cap.
+            key = (off.committed, off.occasion)
+            room = caps.get(key, SIMULTANEOUS_CAP)
+            nominal = off.points if off.points < room else room
+            caps[key] = room - nominal
+            got = nominal if nominal < balance else balance
+            withdrawn[payload] = got
+            if got:
+                balance -= got
+                entries.append(LedgerEntry(day, -got, OFFENCE, balance, off.ref))
+            if balance == 0:
+                invalidated_on = day  # R5: nothing happens to an invalidated licence.
+                break
+            cls = off.offence_class._value_
+            if cls in _HEAVY:
+                heavy = True
+            if got == 1 and off.points == 1:
+                seq += 1
+                push(queue, (add_months(day, 6), _P_SIX, seq, payload))
+            if got and cls in _TEN_YEAR:
+                seq += 1
+                push(queue, (add_months(day, 120), _P_TEN, seq, payload))
+            months = 36 if heavy else 24
             due = add_months(day, months)
             # I4: a delay expiring inside the probation takes effect on its last day.
             if probation_end is not None and due < probation_end:
                 due = probation_end
-            push(due, _P_FULL, (state.generation, day, months, ref))
-        elif prio == _P_FULL:
-            assert isinstance(payload, tuple)
-            generation, eff, months, ref = payload
-            if state.generation != generation or committed_in(eff, add_months(eff, months)):
-                continue  # A later withdrawal restarted the delay, or an offence interrupted it.
-            state.last_full = day
-            state.heavy_since_full = False
-            reason = LedgerReason.THREE_YEARS if months == 36 else LedgerReason.TWO_YEARS
-            if state.balance < MAX_POINTS:
-                add(day, MAX_POINTS - state.balance, reason, ref)
+            pending = (due, day, months, off.ref)
+        elif prio == _P_COURSE:
+            # R9, I5: +4 the day after the last day, within the ceiling, once a year.
+            if last_course_end is not None and payload.start <= add_months(last_course_end, 12):
+                continue
+            gain = ceiling - balance
+            if gain <= 0:
+                continue
+            if gain > COURSE_POINTS:
+                gain = COURSE_POINTS
+            last_course_end = payload.end
+            balance += gain
+            entries.append(LedgerEntry(day, gain, COURSE, balance, payload.ref))
         elif prio == _P_SIX:
-            assert isinstance(payload, int)
             off = losing[payload]
-            if committed_in(off.effective, day):
+            if bisect_right(commits, day) > bisect_right(commits, off.effective):
                 continue  # R8: another offence was committed in the six months.
             six_given.add(payload)
-            if state.balance < state.ceiling:
-                add(day, 1, LedgerReason.SIX_MONTHS, off.ref)
+            if balance < ceiling:
+                balance += 1
+                entries.append(LedgerEntry(day, 1, LedgerReason.SIX_MONTHS, balance, off.ref))
         elif prio == _P_TEN:
-            assert isinstance(payload, int)
             off = losing[payload]
-            if state.last_full is not None and state.last_full > off.effective:
-                continue  # R10: already given back by a full restoration.
+            if last_full is not None and last_full > off.effective:
+                continue  # I11: already given back by a full restoration.
             back = withdrawn[payload] - (1 if payload in six_given else 0)
-            gain = min(back, state.ceiling - state.balance)
+            gain = min(back, ceiling - balance)
             if gain > 0:
-                add(day, gain, LedgerReason.TEN_YEARS, off.ref)
-        else:
-            assert isinstance(payload, Course)
-            _course(state, payload, day, add)
-    return state.entries, state, probation_end
-
-
-_Add = Callable[[date, int, LedgerReason, Hashable], None]
-
-
-def _withdraw(
-    state: _State,
-    losing: list[Offence],
-    index: int,
-    day: date,
-    caps: dict[tuple[date, Hashable], int],
-    withdrawn: dict[int, int],
-    add: _Add,
-) -> None:
-    """Withdraw the points of ``losing[index]`` on its effective date (R2, R3, R4, R5)."""
-    off: Offence = losing[index]
-    key = (off.committed, off.occasion)
-    room = caps.get(key, SIMULTANEOUS_CAP)
-    nominal = min(off.points, room)
-    caps[key] = room - nominal
-    got = min(nominal, state.balance)
-    withdrawn[index] = got
-    if got:
-        add(day, -got, LedgerReason.OFFENCE, off.ref)
-    if state.balance == 0:
-        state.invalidated_on = day
-
-
-def _course(state: _State, course: Course, day: date, add: _Add) -> None:
-    """Credit a road-safety course the day after its last day (R9, I5)."""
-    if state.last_course_end is not None and course.start <= add_months(state.last_course_end, 12):
-        return  # I5: at most one course a year, counted from the last one that earned points.
-    gain = min(COURSE_POINTS, state.ceiling - state.balance)
-    if gain <= 0:
-        return
-    state.last_course_end = course.end
-    add(day, gain, LedgerReason.COURSE, course.ref)
+                balance += gain
+                entries.append(LedgerEntry(day, gain, LedgerReason.TEN_YEARS, balance, off.ref))
+        else:  # _P_INCREMENT
+            # R12: only if no point-losing offence was committed since the start of the
+            # probation, up to and including the anniversary (CE 15/06/2016 n° 393522, I15).
+            if first_commit is None or first_commit > day:
+                ceiling += increment
+                gain = min(increment, ceiling - balance)
+                if gain:
+                    balance += gain
+                    entries.append(
+                        LedgerEntry(day, gain, LedgerReason.PROBATION_INCREMENT, balance, None)
+                    )
+            if payload == years:
+                ceiling = MAX_POINTS  # R223-1 I: the probationary ceiling ends (I14).
+    return entries, invalidated_on, probation_end

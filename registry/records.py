@@ -13,11 +13,21 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from registry.errors import NoLicenceError, UnknownNEPHError
-from registry.models import Category, Driver, Licence
+from registry.models import (
+    Category,
+    CourseRow,
+    Driver,
+    FirstName,
+    Licence,
+    MedicalVisit,
+    OffenceRow,
+    Restriction,
+    Suspension,
+)
 from registry.points import (
     Course,
     LicenceFacts,
@@ -210,147 +220,198 @@ class DriverRecord:
         return self.licence.state
 
 
-def _driver_query(neph: str):  # type: ignore[no-untyped-def]
-    return (
-        select(Driver)
-        .where(Driver.neph == neph)
-        .options(
-            selectinload(Driver.first_names),
-            selectinload(Driver.licence)
-            .selectinload(Licence.categories)
-            .selectinload(Category.restrictions),
-            selectinload(Driver.licence).selectinload(Licence.offences),
-            selectinload(Driver.licence).selectinload(Licence.courses),
-            selectinload(Driver.licence).selectinload(Licence.medical_visits),
-            selectinload(Driver.licence).selectinload(Licence.suspensions),
-        )
+_DRIVER = (
+    select(
+        Driver.id,
+        Driver.neph,
+        Driver.civility,
+        Driver.surname,
+        Driver.usage_name,
+        Driver.birth_year,
+        Driver.birth_month,
+        Driver.birth_day,
+        Driver.birth_place,
+        Driver.birth_country,
+        Licence.id.label("licence_id"),
+        Licence.format,
+        Licence.number,
+        Licence.issued_on,
+        Licence.prefecture,
+        Licence.probationary,
+        Licence.probation_start,
+        Licence.accompanied_driving,
+        Licence.invalidated_48si_on,
+        Licence.cancelled_on,
     )
+    .outerjoin(Licence, Licence.driver_id == Driver.id)
+    .where(Driver.neph == bindparam("neph"))
+)
+_NAMES = (
+    select(FirstName.name)
+    .where(FirstName.driver_id == bindparam("driver"))
+    .order_by(FirstName.position)
+)
+_CATEGORIES = (
+    select(Category.code, Category.obtained_on, Category.valid_until, Restriction.code)
+    .outerjoin(Restriction, Restriction.category_id == Category.id)
+    .where(Category.licence_id == bindparam("licence"))
+    .order_by(Category.id, Restriction.code)
+)
+_OFFENCES = (
+    select(
+        OffenceRow.id,
+        OffenceRow.committed_on,
+        OffenceRow.place,
+        OffenceRow.natinf,
+        OffenceRow.label,
+        OffenceRow.offence_class,
+        OffenceRow.points,
+        OffenceRow.effective_on,
+    )
+    .where(OffenceRow.licence_id == bindparam("licence"))
+    .order_by(OffenceRow.committed_on, OffenceRow.id)
+)
+_COURSES = (
+    select(CourseRow.id, CourseRow.centre, CourseRow.start_on, CourseRow.end_on)
+    .where(CourseRow.licence_id == bindparam("licence"))
+    .order_by(CourseRow.start_on, CourseRow.id)
+)
+_VISITS = (
+    select(MedicalVisit.visited_on, MedicalVisit.outcome, MedicalVisit.valid_until)
+    .where(MedicalVisit.licence_id == bindparam("licence"))
+    .order_by(MedicalVisit.visited_on, MedicalVisit.id)
+)
+_SUSPENSIONS = (
+    select(Suspension.kind, Suspension.start_on, Suspension.end_on)
+    .where(Suspension.licence_id == bindparam("licence"))
+    .order_by(Suspension.start_on, Suspension.id)
+)
 
 
 def points_inputs(
-    licence: Licence,
-) -> tuple[LicenceFacts, tuple[Offence, ...], tuple[Course, ...]]:
-    """The engine's plain inputs for a licence row.
+    facts: LicenceFacts, offences: tuple[OffenceInfo, ...], courses: tuple[CourseInfo, ...]
+) -> tuple[tuple[Offence, ...], tuple[Course, ...]]:
+    """The engine's plain inputs for a licence's registered offences and courses.
 
     Offences whose effective date is unknown are left out (no withdrawal yet: L223-1 al. 4).
     Offences committed the same day at the same place are one occasion, hence simultaneous
     (L223-2 III; RULES.md I3); the ledger names events ``offence:<id>`` and ``course:<id>``.
     """
-    facts = LicenceFacts(
-        issued=licence.probation_start or licence.issued_on,
-        probationary=licence.probationary,
-        accompanied_driving=licence.accompanied_driving,
-    )
-    offences = tuple(
+    engine_offences = tuple(
         Offence(
-            committed=o.committed_on,
-            effective=o.effective_on,
+            committed=o.committed,
+            effective=o.effective,
             points=o.points,
-            offence_class=OffenceClass(o.offence_class),
+            offence_class=o.offence_class,
             ref=f"offence:{o.id}",
             occasion=o.place.casefold(),
         )
-        for o in licence.offences
-        if o.effective_on is not None
+        for o in offences
+        if o.effective is not None
     )
-    courses = tuple(
-        Course(start=c.start_on, end=c.end_on, ref=f"course:{c.id}") for c in licence.courses
-    )
-    return facts, offences, courses
+    engine_courses = tuple(Course(c.start, c.end, ref=f"course:{c.id}") for c in courses)
+    return engine_offences, engine_courses
 
 
 def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverRecord:
     """The record of the driver ``neph`` at the end of the day ``asof``.
 
-    Raises :class:`UnknownNEPHError` when no driver has this NEPH and :class:`NoLicenceError`
-    when the driver holds no licence.
+    Seven indexed Core queries built once with bound parameters (driver and licence, first
+    names, categories with restrictions, offences, courses, visits, suspensions): ORM entity
+    loading, or rebuilding the statements per call, cost several times more per record
+    (bench/bench_points.py). Raises :class:`UnknownNEPHError` when no driver has this NEPH
+    and :class:`NoLicenceError` when the driver holds no licence.
     """
-    driver = session.scalars(_driver_query(neph)).one_or_none()
-    if driver is None:
+    conn = session.connection()
+    row = conn.execute(_DRIVER, {"neph": neph}).one_or_none()
+    if row is None:
         raise UnknownNEPHError(neph)
-    lic = driver.licence
-    if lic is None:
+    lic_id = row.licence_id
+    if lic_id is None:
         raise NoLicenceError(neph)
-    facts, offences, courses = points_inputs(lic)
-    points = compute_points(facts, offences, courses, asof=asof)
-    suspensions = tuple(
-        SuspensionInfo(SuspensionKind(s.kind), s.start_on, s.end_on)
-        for s in sorted(lic.suspensions, key=lambda s: (s.start_on, s.id))
+    names = tuple(r.name for r in conn.execute(_NAMES, {"driver": row.id}))
+    categories: list[CategoryInfo] = []
+    current: tuple[str, date, date | None] | None = None
+    restrictions: list[str] = []
+    for code, obtained, valid_until, restriction in conn.execute(_CATEGORIES, {"licence": lic_id}):
+        if current is None or current[0] != code:
+            if current is not None:
+                categories.append(CategoryInfo(*current, tuple(restrictions)))
+            current, restrictions = (code, obtained, valid_until), []
+        if restriction is not None:
+            restrictions.append(restriction)
+    if current is not None:
+        categories.append(CategoryInfo(*current, tuple(restrictions)))
+    offences = tuple(
+        OffenceInfo(r[0], r[1], r[2], r[3], r[4], OffenceClass(r[5]), r[6], r[7])
+        for r in conn.execute(_OFFENCES, {"licence": lic_id})
     )
+    courses = tuple(CourseInfo(*r) for r in conn.execute(_COURSES, {"licence": lic_id}))
+    visits = tuple(MedicalVisitInfo(*r) for r in conn.execute(_VISITS, {"licence": lic_id}))
+    suspensions = tuple(
+        SuspensionInfo(SuspensionKind(r[0]), r[1], r[2])
+        for r in conn.execute(_SUSPENSIONS, {"licence": lic_id})
+    )
+    facts = LicenceFacts(
+        issued=row.probation_start or row.issued_on,
+        probationary=row.probationary,
+        accompanied_driving=row.accompanied_driving,
+    )
+    engine_offences, engine_courses = points_inputs(facts, offences, courses)
+    points = compute_points(facts, engine_offences, engine_courses, asof=asof)
     active = next((s for s in reversed(suspensions) if s.active_on(asof)), None)
-    state = _state(lic, points, active, asof)
+    state = _state(row.cancelled_on, row.invalidated_48si_on, points, active, asof)
     probation_end = None
-    if lic.probationary:
-        probation_end = add_months(facts.issued, 24 if lic.accompanied_driving else 36)
+    if row.probationary:
+        probation_end = add_months(facts.issued, 24 if row.accompanied_driving else 36)
     licence = LicenceInfo(
-        format=LicenceFormat(lic.format),
-        number=lic.number,
-        issued=lic.issued_on,
-        prefecture=lic.prefecture,
-        probationary=lic.probationary and probation_end is not None and asof < probation_end,
-        probation_start=facts.issued if lic.probationary else None,
+        format=LicenceFormat(row.format),
+        number=row.number,
+        issued=row.issued_on,
+        prefecture=row.prefecture,
+        probationary=row.probationary and probation_end is not None and asof < probation_end,
+        probation_start=facts.issued if row.probationary else None,
         probation_end=probation_end,
-        accompanied_driving=lic.accompanied_driving,
+        accompanied_driving=row.accompanied_driving,
         state=state,
         suspension=active,
-        invalidated_48si=lic.invalidated_48si_on,
-        cancelled_on=lic.cancelled_on,
+        invalidated_48si=row.invalidated_48si_on,
+        cancelled_on=row.cancelled_on,
     )
     identity = Identity(
-        neph=driver.neph,
-        civility=driver.civility,
-        surname=driver.surname,
-        usage_name=driver.usage_name,
-        first_names=tuple(f.name for f in driver.first_names),
-        birth_date=BirthDate(driver.birth_year, driver.birth_month, driver.birth_day),
-        birth_place=driver.birth_place,
-        birth_country=driver.birth_country,
+        neph=row.neph,
+        civility=row.civility,
+        surname=row.surname,
+        usage_name=row.usage_name,
+        first_names=names,
+        birth_date=BirthDate(row.birth_year, row.birth_month, row.birth_day),
+        birth_place=row.birth_place,
+        birth_country=row.birth_country,
     )
     return DriverRecord(
         asof=asof,
         identity=identity,
         licence=licence,
-        categories=tuple(
-            CategoryInfo(
-                c.code, c.obtained_on, c.valid_until, tuple(r.code for r in c.restrictions)
-            )
-            for c in lic.categories
-        ),
-        offences=tuple(
-            OffenceInfo(
-                id=o.id,
-                committed=o.committed_on,
-                place=o.place,
-                natinf=o.natinf,
-                label=o.label,
-                offence_class=OffenceClass(o.offence_class),
-                points=o.points,
-                effective=o.effective_on,
-            )
-            for o in sorted(lic.offences, key=lambda o: (o.committed_on, o.id))
-        ),
-        courses=tuple(
-            CourseInfo(c.id, c.centre, c.start_on, c.end_on)
-            for c in sorted(lic.courses, key=lambda c: (c.start_on, c.id))
-        ),
-        medical_visits=tuple(
-            MedicalVisitInfo(v.visited_on, v.outcome, v.valid_until)
-            for v in sorted(lic.medical_visits, key=lambda v: (v.visited_on, v.id))
-        ),
+        categories=tuple(categories),
+        offences=offences,
+        courses=courses,
+        medical_visits=visits,
         suspensions=suspensions,
         points=points,
     )
 
 
 def _state(
-    lic: Licence, points: PointsResult, active: SuspensionInfo | None, asof: date
+    cancelled_on: date | None,
+    si48: date | None,
+    points: PointsResult,
+    active: SuspensionInfo | None,
+    asof: date,
 ) -> LicenceState:
     """The licence state at ``asof``, the gravest first: cancelled, invalidated, suspended."""
-    if lic.cancelled_on is not None and lic.cancelled_on <= asof:
+    if cancelled_on is not None and cancelled_on <= asof:
         return LicenceState.CANCELLED
-    if points.status is PointsStatus.INVALIDATED or (
-        lic.invalidated_48si_on is not None and lic.invalidated_48si_on <= asof
-    ):
+    if points.status is PointsStatus.INVALIDATED or (si48 is not None and si48 <= asof):
         return LicenceState.INVALIDATED
     if active is not None:
         if active.kind is SuspensionKind.MEDICAL:
