@@ -30,9 +30,11 @@ from pylibdmtx.wrapper import DmtxProperty as _Prop
 from issuer.errors import BarcodeReadbackError, DocumentTooLargeError
 
 __all__ = [
+    "C40_LATCH",
     "QUIET_ZONE_MODULES",
     "Symbol",
     "check_readback",
+    "data_codewords",
     "encode_modules",
     "modules_from_rgb",
     "render_symbol",
@@ -65,13 +67,13 @@ def _text_bytes(text: str) -> bytes:
     return text.encode("latin-1")
 
 
-def encode_modules(text: str) -> np.ndarray:
-    """Encode ``text`` as a square C40 DataMatrix and return libdmtx's module matrix (True = dark).
+C40_LATCH = 230
+"""ECC 200 codeword that latches from ASCII to C40 (ISO/IEC 16022 §5.2.5): the spec's 2D-Doc
+stream must start with it (annex 10, p.136)."""
 
-    libdmtx is asked for one pixel per module and no margin, so its image *is* the module matrix
-    (0.5 ms instead of 3.3 ms for the 5-px RGB drawing that ``pylibdmtx.encode`` returns). The
-    tests check it module for module against :func:`modules_from_rgb` of ``pylibdmtx.encode``.
-    """
+
+def _encode(text: str) -> tuple[np.ndarray, bytes]:
+    """Encode ``text`` with libdmtx (C40, square): module matrix and data codewords."""
     data = _text_bytes(text)
     encoder = _dmtx.dmtxEncodeCreate()
     if not encoder:
@@ -85,6 +87,8 @@ def encode_modules(text: str) -> np.ndarray:
         _dmtx.dmtxEncodeSetProp(encoder, _Prop.DmtxPropMarginSize, 0)
         if not _dmtx.dmtxEncodeDataMatrix(encoder, len(data), ctypes.cast(data, _dmtx.c_ubyte_p)):
             raise DocumentTooLargeError(len(data))
+        message = encoder[0].message[0]
+        codewords = ctypes.string_at(message.code, message.codeSize)
         image = encoder[0].image
         width, height, bpp = (
             _dmtx.dmtxImageGetProp(image, prop)
@@ -96,7 +100,27 @@ def encode_modules(text: str) -> np.ndarray:
     if width != height:
         raise BarcodeReadbackError(0, f"libdmtx drew a {width}×{height} symbol, expected square")
     pixels = np.frombuffer(raw, dtype=np.uint8).reshape(height, width, bpp // 8)
-    return pixels[:, :, 0] < 128
+    return pixels[:, :, 0] < 128, codewords
+
+
+def data_codewords(text: str) -> bytes:
+    """The symbol's data codewords (before error correction), first one the C40 latch."""
+    return _encode(text)[1]
+
+
+def encode_modules(text: str) -> np.ndarray:
+    """Encode ``text`` as a square C40 DataMatrix and return libdmtx's module matrix (True = dark).
+
+    libdmtx is asked for one pixel per module and no margin, so its image *is* the module matrix
+    (0.5 ms instead of 3.3 ms for the 5-px RGB drawing that ``pylibdmtx.encode`` returns). The
+    tests check it module for module against :func:`modules_from_rgb` of ``pylibdmtx.encode``.
+    A stream that does not open with the C40 latch is refused.
+    """
+    modules, codewords = _encode(text)
+    if not codewords or codewords[0] != C40_LATCH:
+        first = codewords[0] if codewords else None
+        raise BarcodeReadbackError(0, f"first codeword {first}, the C40 latch is {C40_LATCH}")
+    return modules
 
 
 def modules_from_rgb(width: int, height: int, bpp: int, pixels: bytes) -> np.ndarray:

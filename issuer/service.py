@@ -110,6 +110,18 @@ def issue_from_facts(
     return IssuedDocument(document_id, kind, text, pdf, payload, symbol, pages)
 
 
+SQLITE_BUSY_TIMEOUT = 30.0
+"""Seconds a SQLite writer waits for another process's issuing transaction (each holds the write
+lock for one document, ~10 ms); Python's default of 5 s is short for a burst of many processes."""
+
+
+def _engine(url: str) -> Engine:
+    """The registry engine; on SQLite with a longer busy timeout (see above)."""
+    if url.startswith("sqlite"):
+        return make_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+    return make_engine(url)
+
+
 def _check_validity(active: ActiveSigner, on: date) -> None:
     """Refuse to sign on a day outside the certificate's validity (§3.3: signature date).
 
@@ -129,7 +141,7 @@ class Issuer:
                  keystore: KeyStore | None = None, renderer: PDFRenderer | None = None) -> None:
         """Open the registry engine, the key store and the PDF renderer once."""
         self.settings = settings
-        self.engine = engine or make_engine(settings.database_url or "")
+        self.engine = engine or _engine(settings.database_url or "")
         self.sessions = session_factory(self.engine)
         self.keystore = keystore or KeyStore.open(settings)
         self.renderer = renderer or PDFRenderer()

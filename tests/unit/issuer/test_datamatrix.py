@@ -9,8 +9,10 @@ from PIL import Image
 from pylibdmtx import pylibdmtx
 
 from issuer.datamatrix import (
+    C40_LATCH,
     QUIET_ZONE_MODULES,
     check_readback,
+    data_codewords,
     encode_modules,
     modules_from_rgb,
     render_symbol,
@@ -80,3 +82,8 @@ def test_text_beyond_the_largest_symbol_is_refused() -> None:
     with pytest.raises(DocumentTooLargeError) as info:
         encode_modules("A1" * 1600)
     assert info.value.length == 3200
+
+
+@pytest.mark.parametrize("text", [TEXT, "DC04FR000001", "DC04FR0000011234ABCD"])
+def test_stream_starts_with_the_c40_latch(text: str) -> None:
+    assert data_codewords(text)[0] == C40_LATCH == 230
