@@ -108,3 +108,30 @@ def normalise_to(value: str, allowed: frozenset[str], *, field: str, fold_case: 
                 raise EncodeError(f"character {ch!r} cannot be carried by this data identifier",
                                   field=field, position=i)
     return value
+
+
+def _value_cost(code: int) -> int:
+    """C40 values one character takes (§10.3.1): basic set 1, shift sets 2, upper shift +2."""
+    if code >= 0x80:
+        return 2 + _value_cost(code - 0x80)
+    char = chr(code)
+    return 1 if char == " " or char.isdigit() or "A" <= char <= "Z" else 2
+
+
+_COST = [_value_cost(code) for code in range(256)]
+
+
+def c40_size(text: str) -> int:
+    """Count the C40 values ``text`` occupies in the DataMatrix (§10.3.1, p.138).
+
+    Why: the issuer fills a symbol of fixed capacity, and the spec's worked example (annex 14,
+    p.149) budgets the message in C40 values: ``/``, <GS> and <RS> take two, so
+    ``10M/MONTPARNASSE/GILLES<GS>`` (24 characters) takes 27. Characters above U+00FF cannot
+    be encoded and raise ``EncodeError``.
+    """
+    try:
+        return sum(_COST[ord(ch)] for ch in text)
+    except IndexError:
+        bad = next(i for i, ch in enumerate(text) if ord(ch) > 0xFF)
+        raise EncodeError(f"character {text[bad]!r} is outside ISO-8859-1 (§10.1)",
+                          field="text", position=bad) from None

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from twoddoc.c40 import CHARACTERS, Charset, fold, normalise
+from twoddoc.c40 import CHARACTERS, Charset, c40_size, fold, normalise
 from twoddoc.errors import EncodeError
 
 
@@ -74,3 +74,28 @@ def test_normalised_text_is_in_its_charset_or_refused(raw: str) -> None:
         else:
             assert CHARACTERS[charset].issuperset(value)
             assert value.isascii()
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # The worked example of annex 14 (p.149-150), value by value.
+        ("26FR", 4),
+        ("2475001", 7),
+        ("10M/MONTPARNASSE/GILLES\x1d", 27),
+        ("22352 AVENUE DES CHAMPS ELYSEES\x1d", 33),
+        ("25PARIS\x1d", 9),
+        ("1898\x1e", 6),
+        ("", 0),
+        ("é", 4),  # upper shift (2) + shift 3 for '`'-block letters (2), §10.3.1 'à' example
+        ("\xc1", 3),  # upper shift (2) + 'A' in the basic set (1)
+    ],
+)
+def test_c40_size(text: str, size: int) -> None:
+    assert c40_size(text) == size
+
+
+def test_c40_size_refuses_characters_beyond_latin1() -> None:
+    with pytest.raises(EncodeError) as info:
+        c40_size("AB\u0152C")
+    assert info.value.position == 2
