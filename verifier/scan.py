@@ -47,7 +47,7 @@ from verifier.scan_errors import (
     TooManyPixelsError,
     UnsupportedFormatError,
 )
-from verifier.scan_image import read_datamatrix, read_other_symbols
+from verifier.scan_image import Effort, read_datamatrix, read_other_symbols
 from verifier.scan_limits import Deadline, ScanLimits
 from verifier.scan_pdf import embedded_images, open_pdf, rendered_pages
 
@@ -242,16 +242,25 @@ def _scan_images(images: Iterator[Image.Image], deadline: Deadline, found: _Foun
 
 
 def _scan_pdf(data: bytes, limits: ScanLimits, deadline: Deadline, found: _Found) -> None:
-    """Embedded images of every page first, then every page at 200 dpi, then 300 dpi."""
+    """Embedded images, then pages at 200 dpi, then 300 dpi, then the 200 dpi pages again with
+    every fallback: each step runs only when the previous found no 2D-Doc.
+
+    The cheap steps come first because most PDFs are either ours (a lossless embedded symbol) or
+    a clean print to PDF; the full fallbacks are for a scanned or photographed page saved as PDF.
+    """
     with open_pdf(data, limits) as document:
         for _page, image in embedded_images(document, limits):
-            found.add(read_datamatrix(image, deadline))
+            found.add(read_datamatrix(image, deadline, Effort.QUICK))
         if found.has_twoddoc():
             return
+        first_pass: list[Image.Image] = []
         for dpi in PDF_DPIS:
             for _page, image in rendered_pages(document, dpi, limits):
                 if dpi == PDF_DPIS[0]:
-                    found.images.append(image)
-                found.add(read_datamatrix(image, deadline, clean=True))
+                    first_pass.append(image)
+                found.add(read_datamatrix(image, deadline, Effort.PLAIN))
             if found.has_twoddoc():
                 return
+        found.images.extend(first_pass)
+        for image in first_pass:
+            found.add(read_datamatrix(image, deadline, Effort.FULL))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from enum import Enum
 
 import numpy as np
 import zxingcpp
@@ -22,7 +23,7 @@ from pylibdmtx import pylibdmtx
 
 from verifier.scan_limits import Deadline
 
-__all__ = ["read_datamatrix", "read_other_symbols"]
+__all__ = ["Effort", "read_datamatrix", "read_other_symbols"]
 
 _DATAMATRIX = zxingcpp.BarcodeFormat.DataMatrix
 # Formats read only to explain a failure ("this is a QR code, not a 2D-Doc").
@@ -119,27 +120,45 @@ def _pylibdmtx(image: Image.Image, deadline: Deadline) -> list[str]:
     return [symbol.data.decode("latin-1") for symbol in found]
 
 
-def read_datamatrix(image: Image.Image, deadline: Deadline, *, clean: bool = False) -> list[str]:
+class Effort(Enum):
+    """How hard :func:`read_datamatrix` tries before giving up on an image."""
+
+    PLAIN = "plain"
+    """zxing-cpp once: pages rendered from a PDF (nothing to correct; 300 dpi is the upscale)."""
+    QUICK = "quick"
+    """Plus the cheap fallbacks (small-symbol upscale, contrast stretch), no pylibdmtx: for the
+    images embedded in a PDF, which are often logos and photos that hold no symbol at all."""
+    FULL = "full"
+    """Every fallback, then pylibdmtx on crops: for photos and scans."""
+
+
+_QUICK_VARIANTS = frozenset({"small-nearest", "stretch"})
+
+
+def read_datamatrix(image: Image.Image, deadline: Deadline,
+                    effort: Effort = Effort.FULL) -> list[str]:
     """Every DataMatrix text in ``image``, trying fallbacks only while nothing is found.
 
-    ``clean=True`` is for pages rendered from a PDF: no noise, blur or lighting to correct, so the
-    preprocessing fallbacks would only burn the budget (a 300 dpi page is the "upscale").
     Returns an empty list when nothing is read; raises
     :class:`~verifier.scan_errors.DecodeBudgetError` if the budget runs out first.
     """
     deadline.check("reading the image")
     texts = _zxing(image)
-    if texts or clean:
+    if texts or effort is Effort.PLAIN:
         return texts
     work = image
     if max(work.size) > _WORK_MAX_SIDE:
         # Filters cost per pixel; a 2D-Doc on a phone photo stays readable at this size.
         work = ImageOps.contain(work, (_WORK_MAX_SIDE, _WORK_MAX_SIDE), Image.Resampling.BOX)
     for name, build, options in _variants(work):
+        if effort is Effort.QUICK and name not in _QUICK_VARIANTS:
+            continue
         deadline.check(f"the {name} fallback")
         texts = _zxing(build(), **options)
         if texts:
             return texts
+    if effort is Effort.QUICK:
+        return []
     deadline.check("the pylibdmtx fallback")
     gray = ImageOps.autocontrast(work.convert("L"), cutoff=1)
     for crop in itertools.islice(_dmtx_candidates(gray), _DMTX_MAX_CROPS):

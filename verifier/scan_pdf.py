@@ -10,6 +10,7 @@ decoded or rendered.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -44,7 +45,8 @@ def open_pdf(data: bytes, limits: ScanLimits) -> Iterator[pdfium.PdfDocument]:
 def embedded_images(
     document: pdfium.PdfDocument, limits: ScanLimits
 ) -> Iterator[tuple[int, Image.Image]]:
-    """Yield ``(page number from 1, image)`` for each picture embedded in the pages."""
+    """Yield ``(page number from 1, image)`` for each distinct picture embedded in the pages."""
+    seen: set[bytes] = set()
     for index in range(len(document)):
         page = _page(document, index)
         try:
@@ -69,6 +71,11 @@ def embedded_images(
                 # pdfium cannot hand over raw pixels of some colour spaces (e.g. ICC, Indexed
                 # without a palette we support); the page rendering below still sees the image.
                 continue
+            # One image drawn several times (a logo on every page) is read once.
+            digest = hashlib.blake2b(image.tobytes(), digest_size=16).digest()
+            if digest in seen:
+                continue
+            seen.add(digest)
             yield index + 1, image
 
 

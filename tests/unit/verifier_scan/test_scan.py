@@ -251,3 +251,30 @@ def test_mutated_files_raise_only_scan_errors(adcs_text: str, fmt: str) -> None:
             outcomes.add(exc.code)
     assert outcomes  # every one of the 12 files ended in a text list or a ScanError
     assert "empty" not in outcomes
+
+
+def _pdf_of_images(*images: Image.Image) -> bytes:
+    """A one-page A4 PDF with each image drawn in turn, as a scanner or a word processor does."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    for index, image in enumerate(images):
+        pdf.drawImage(ImageReader(image), 20 + 90 * index, 500, 80, 80)
+    pdf.drawImage(ImageReader(images[-1]), 0, 0, A4[0], A4[1])
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def test_pdf_with_logos_and_a_noisy_scanned_page(adcs_text: str) -> None:
+    rng = np.random.default_rng(3)
+    logos = [Image.fromarray(rng.integers(0, 256, (120, 160), dtype=np.uint8), "L")
+             for _ in range(3)]
+    page = np.asarray(_on_page(render_datamatrix(adcs_text, module_px=4), size=(1240, 1754)),
+                      dtype=np.float64)
+    scanned = Image.fromarray((page * 0.6 + 60 + rng.normal(0, 12, page.shape))
+                              .clip(0, 255).astype(np.uint8), "L")
+    assert scan(_pdf_of_images(*logos, scanned)) == [adcs_text]
