@@ -35,7 +35,7 @@ import heapq
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from twoddoc import SignatureError, TwoDDocError
+from twoddoc import SignatureError, TwoDDocError, decode, verify_signature
 from twoddoc.base32 import ALPHABET, b32decode
 from twoddoc.c40 import CHARACTERS
 from twoddoc.catalog import DATA_IDS, DataId, DocumentType, document_type
@@ -89,20 +89,26 @@ def _normalise(text: str) -> tuple[str, list[str]]:
 def repair_text(text: str, trust: TrustStore) -> RepairOutcome:
     """Restore dropped separators of ``text`` when the format and the signature allow it.
 
-    Returns the text unchanged when it needs no repair (it has its <US>) or is no 2D-Doc at all
-    (the decoder then says why).
+    Returns the text unchanged when it needs no repair (it has its separators, or verifies as
+    it is) or is no 2D-Doc at all (the decoder then says why).
     """
     text, notes = _normalise(text)
-    if US in text or not text.startswith("DC"):
+    if not text.startswith("DC"):
         return RepairOutcome(text, None, tuple(notes))
     try:
         header = parse_header(text)
     except TwoDDocError:
         return RepairOutcome(text, None, tuple(notes))
-    head_len = HEADER_LENGTHS[header.version]
-    table = DATA_IDS.get(header.perimeter)
     leaves = trust.candidates(header.ca_id, header.cert_id)
     keyed = [leaf for leaf in leaves if leaf.signature_length]
+    if US in text:
+        # Some scanners keep <US> but drop <GS>/<RS>: search only when the text as read has no
+        # other separator and does not verify as it is.
+        if not _SEPARATORS.isdisjoint(text.replace(US, "")) or _verifies_as_is(text, keyed):
+            return RepairOutcome(text, None, tuple(notes))
+        text = text.replace(US, "")
+    head_len = HEADER_LENGTHS[header.version]
+    table = DATA_IDS.get(header.perimeter)
     if not keyed:
         return _unrepairable(
             text, notes,
@@ -120,6 +126,21 @@ def repair_text(text: str, trust: TrustStore) -> RepairOutcome:
         f"<US>; the signature confirmed 1 of {search.tried} candidate split(s)"
     )
     return RepairOutcome(found, None, tuple(notes))
+
+
+def _verifies_as_is(text: str, leaves: list[LeafCertificate]) -> bool:
+    """True when ``text`` decodes and its signature holds with one of ``leaves``."""
+    try:
+        doc = decode(text, strict=False)
+    except TwoDDocError:
+        return False
+    for leaf in leaves:
+        try:
+            verify_signature(doc, leaf.public_key)
+        except SignatureError:
+            continue
+        return True
+    return not leaves  # nothing to check with: leave the text to the policy
 
 
 def _unrepairable(text: str, notes: list[str], detail: str) -> RepairOutcome:

@@ -107,3 +107,11 @@ def test_hopeless_text_is_bounded_in_time(pki_store: TrustStore) -> None:
     result = verify_text(text, pki_store, at=AT, repair=True)
     assert time.perf_counter() - start < 5
     assert result.reasons == (Reason.WEDGE_UNREPAIRABLE,)
+
+
+def test_only_gs_lost(sign, pki_store: TrustStore) -> None:
+    text = sign("T001", AB_FIELDS, doc_type="AB")
+    kept_us = "".join(c for c in text if c not in "\x1d\x1e")
+    result = verify_text(kept_us, pki_store, at=AT, repair=True)
+    assert result.valid and result.repaired
+    assert result.text == text
