@@ -174,6 +174,19 @@ def test_calendar_at_a_is_the_ledger_of_a_later_b(case: tuple[dict[str, Any], da
         for e in at_b["ledger"][len(at_a["ledger"]) :]
     ]
     assert later == [c for c in at_a["calendar"] if c["date"] <= b.isoformat()]
-    # The balance never leaves [0, 12], and status follows it (R1, R5).
-    assert all(0 <= e["balance"] <= 12 for e in at_b["ledger"])
+    # The balance never leaves [0, 12], each entry's balance is the running sum of the deltas,
+    # the status follows the balance (R1, R5), and the calendar is sorted and automatic only.
+    running = 0
+    for entry in at_b["ledger"]:
+        running += entry["delta"]
+        assert entry["balance"] == running
+        assert 0 <= running <= 12
+        assert entry["delta"] != 0
+    assert at_b["balance"] == running
     assert (at_b["status"] == "invalidated") == (at_b["balance"] == 0)
+    dates = [c["date"] for c in at_a["calendar"]]
+    assert dates == sorted(dates)
+    assert {c["reason"] for c in at_a["calendar"]} <= {
+        "6_months", "2_years", "3_years", "10_years", "probation_increment",
+    }  # fmt: skip
+    assert all(c["points"] > 0 for c in at_a["calendar"])
