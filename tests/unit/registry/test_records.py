@@ -100,7 +100,7 @@ def test_record_reads_identity_licence_and_points(sessions: sessionmaker[Session
     assert [c.code for c in record.categories] == ["B", "C"]
     assert record.categories[0].restrictions == ("01", "78")
     assert not record.categories[1].valid_on(date(2025, 1, 2))
-    # The pending offence (no effective date) is listed but withdraws nothing (L223-1 al. 4).
+    # The pending offence (no effective date) is listed but withdraws nothing (RULES.md I18).
     assert len(record.offences) == 2
     reasons = [(e.reason, e.delta, e.event) for e in record.points.ledger]
     assert reasons == [
