@@ -104,7 +104,13 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
         params.update({k: v for k, v in request.form.items() if k in ("purpose", "at")})
         text = request.form.get("text") or None
         stored = request.files.get("file")
-        if stored is not None and stored.filename is not None:
+        if stored is None and len(request.files) == 1:
+            # A client that names the part "image" or "document": one file is unambiguous.
+            stored = next(iter(request.files.values()))
+        elif stored is None and len(request.files) > 1:
+            raise ApiError("ambiguous_input", "send one file, in the multipart field 'file'",
+                           field="file")
+        if stored is not None:
             upload = stored.read()
     if text is not None and upload is not None:
         raise ApiError("ambiguous_input", "send either a file or a text, not both", field="file")
@@ -120,9 +126,16 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
     return params, text, upload
 
 
+#: The page's French labels, accepted as well: a French client may send what it reads.
+_PURPOSE_ALIASES = {"employeur": Purpose.EMPLOYER, "loueur": Purpose.RENTAL,
+                    "forces_de_l_ordre": Purpose.POLICE, "forces-de-l-ordre": Purpose.POLICE}
+
+
 def _purpose(value: object) -> Purpose | None:
     if value in (None, ""):
         return None
+    if isinstance(value, str) and value.lower() in _PURPOSE_ALIASES:
+        return _PURPOSE_ALIASES[value.lower()]
     try:
         return Purpose(value)
     except ValueError as exc:

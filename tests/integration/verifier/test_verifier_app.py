@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import Texts
+from flask.testing import FlaskClient
 
 from permis2d.settings import Settings
 from verifier.trust import TrustStore
@@ -56,3 +57,44 @@ def test_page_in_french_and_english_with_csp(settings_for: Settings) -> None:
     assert '<html lang="en">' in english.text and "Verify a driving licence" in english.text
     assert client.get("/static/verifier.js").status_code == 200
     assert client.get("/static/verifier.css").status_code == 200
+
+
+def _client(settings: Settings, texts: tuple[Texts, Path]) -> FlaskClient:
+    return create_app(settings, TrustStore.load([texts[1]])).test_client()
+
+
+def test_french_purpose_alias_and_other_file_field(settings_for: Settings,
+                                                   texts: tuple[Texts, Path]) -> None:
+    import io
+
+    from verifier.scan_testing import render_datamatrix
+
+    png = io.BytesIO()
+    render_datamatrix(texts[0].valid_adcs).save(png, "PNG")
+    client = _client(settings_for, texts)
+    body = client.post("/api/v1/verify", data={
+        "purpose": "loueur", "image": (io.BytesIO(png.getvalue()), "photo.png")}).json
+    assert body["valid"] is True and body["purpose"] == "rental"
+    assert body["document"]["categories"] == ["AM", "B1", "B"]
+
+
+def test_two_files_are_ambiguous(settings_for: Settings, texts: tuple[Texts, Path]) -> None:
+    import io
+
+    client = _client(settings_for, texts)
+    answer = client.post("/api/v1/verify", data={"a": (io.BytesIO(b"x"), "a.png"),
+                                                 "b": (io.BytesIO(b"y"), "b.png")})
+    assert answer.status_code == 400
+    assert answer.json["error"] == {"code": "ambiguous_input", "field": "file",
+                                    "message": "send one file, in the multipart field 'file'"}
+
+
+def test_rental_purpose_discloses_no_neph_and_no_raw_fields(settings_for: Settings,
+                                                            texts: tuple[Texts, Path]) -> None:
+    body = _client(settings_for, texts).post(
+        "/api/v1/verify", json={"text": texts[0].valid_rir, "purpose": "rental"}).json
+    assert body["valid"] is True
+    assert set(body) == {"valid", "reasons", "repaired", "document", "purpose", "at", "count",
+                         "documents"}
+    assert body["document"]["validity"]["expires"] is None  # an RIR has no DI 08
+    assert "123456789012" not in str(body)
