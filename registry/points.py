@@ -379,9 +379,12 @@ def _timeline(
     invalidated_on: date | None = None
     OFFENCE, COURSE = LedgerReason.OFFENCE, LedgerReason.COURSE  # noqa: N806
 
+    pop = heapq.heappop
     while queue or pending is not None:
         if pending is not None and (
-            not queue or (pending[0], _P_FULL) < (queue[0][0], queue[0][1])
+            not queue
+            or pending[0] < queue[0][0]
+            or (pending[0] == queue[0][0] and queue[0][1] > _P_FULL)
         ):
             due, eff, months, ref = pending
             pending = None
@@ -395,7 +398,7 @@ def _timeline(
                 entries.append(LedgerEntry(due, MAX_POINTS - balance, reason, MAX_POINTS, ref))
                 balance = MAX_POINTS
             continue
-        day, prio, _, payload = heapq.heappop(queue)
+        day, prio, _, payload = pop(queue)
         if prio == _P_WITHDRAW:
             off = losing[payload]
             # R4, I3: simultaneous offences share an 8-point cap.
