@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 
@@ -127,6 +128,12 @@ DATA_IDS: Mapping[str, Mapping[str, DataId]] = MappingProxyType(
 LAYOUTS: dict[str, dict[str, tuple[int, int]]] = {
     perimeter: {di: (e.min, e.max if e.max is not None else 1 << 30) for di, e in table.items()}
     for perimeter, table in DATA_IDS.items()}
+#: {perimeter: {DI: (chars, min, max, fold case?, is a hex date?)}} for the encoder's loop, with
+#: ``max`` = 2**30 when unbounded; plain dicts of tuples, read them and never write.
+ENCODE_LAYOUTS: dict[str, dict[str, tuple[frozenset[str], int, int, bool, bool]]] = {
+    perimeter: {di: (e.chars, e.min, e.max if e.max is not None else 1 << 30,
+                     e.kind != "base32", e.kind == "date_days2000") for di, e in table.items()}
+    for perimeter, table in DATA_IDS.items()}
 #: {perimeter: {document type code: DocumentType}}, read-only.
 DOCUMENT_TYPES: Mapping[str, Mapping[str, DocumentType]] = MappingProxyType(
     {k: MappingProxyType(v) for k, v in _load_document_types(DATA_IDS).items()})
@@ -149,10 +156,15 @@ def check_document_fields(code: str, dis: Iterable[str], perimeter: str = ANTS_P
 
     Types without a table here are not checked (only ``AB``, ``AA`` and ``A1`` are tabulated).
     """
+    _check_document_fields(code, tuple(dis), perimeter)
+
+
+@lru_cache(maxsize=256)
+def _check_document_fields(code: str, present: tuple[str, ...], perimeter: str) -> None:
+    """``check_document_fields`` on a tuple, memoised: an issuer repeats a few DI layouts."""
     doc_type = document_type(code, perimeter)
     if doc_type is None:
         return
-    present = list(dis)
     if not doc_type.allowed.issuperset(present):
         for index, di in enumerate(present):
             if di not in doc_type.allowed and di in DATA_IDS[perimeter]:

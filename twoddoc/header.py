@@ -21,6 +21,7 @@ field: their document types are those of the ANTS perimeter, so ``perimeter`` re
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from twoddoc.catalog import ANTS_PERIMETER
@@ -138,8 +139,13 @@ def _parse_header_checked(text: str) -> Header:
     return Header(version, ca_id, cert_id, emission, signature, doc_type, perimeter, country)
 
 
+@lru_cache(maxsize=256)
 def format_header(header: Header) -> str:
-    """Write ``header`` as its C40 text, raising ``EncodeError`` on a value it cannot carry."""
+    """Write ``header`` as its C40 text, raising ``EncodeError`` on a value it cannot carry.
+
+    Memoised: an issuer writes the same header (same certificate, same day, same type) for
+    every document it signs in a day.
+    """
     version, ca_id, cert_id, emission, signature, doc_type, perimeter, country = header
     if version in (2, 3, 4) and (version >= 3 or perimeter == ANTS_PERIMETER) \
             and (country is None) == (version < 4):

