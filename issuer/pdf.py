@@ -19,7 +19,6 @@ issuing a document only lays it out (≈ 4 ms for one page).
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,12 +31,10 @@ from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from issuer.facts import DriverFacts, HistoryEntry
+from issuer.fonts import Fonts, register_fonts, seed
 from issuer.kinds import DocumentKind
 
 __all__ = [
@@ -50,7 +47,6 @@ __all__ = [
 ]
 
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
@@ -91,89 +87,12 @@ class DocumentView:
     expires_on: date | None = None
 
 
-@dataclass(frozen=True)
-class _Fonts:
-    regular: str
-    bold: str
-    italic: str
-
-
-SEED_CHARACTERS = (
-    "".join(chr(code) for code in range(32, 127))
-    + "ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸàâäçéèêëîïôöùûüÿŒœÆæ«»’—–·…°"
-)
-"""Characters given fixed codes at the start of every PDF, so that the embedded font subsets of
-nearly all documents are identical and their compressed bytes can be reused (see
-:func:`_cache_subsets`); a rarer character simply extends the subset."""
-
-
-def _cache_subsets(font: TTFont) -> None:
-    """Reuse the compressed font-subset stream of an identical subset across documents.
-
-    reportlab rebuilds and re-compresses each TTF subset for every PDF (≈ 2.5 ms per font here).
-    The subset's bytes depend only on its characters, in code order; with
-    :data:`SEED_CHARACTERS` assigned first, that list repeats from one document to the next, so
-    this wrapper of ``face.addSubsetObjects`` keeps the Flate-compressed subset per list and
-    writes it with its ``/Filter`` already set (reportlab then leaves the content as is).
-    """
-    face = font.face
-    cache: dict[tuple[int, ...], tuple[bytes, int]] = {}
-
-    def add_subset_objects(doc: Any, fontname: str, subset: list[int]) -> Any:
-        key = tuple(subset)
-        if key not in cache:
-            if len(cache) > 64:  # names with rare letters make new subsets: bound the memory
-                cache.clear()
-            raw = face.makeSubset(subset)
-            cache[key] = (zlib.compress(raw), len(raw))
-        compressed, length = cache[key]
-        stream = PDFStream(content=compressed, filters=[])
-        stream.dictionary["Length1"] = length
-        stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
-        file_ref = doc.Reference(stream, f"fontFile:{face.filename}({fontname})")
-        # The descriptor reportlab's TTFontFace.addSubsetObjects writes (PDF 32000 §9.8).
-        descriptor = PDFDictionary({
-            "Type": "/FontDescriptor",
-            "Ascent": face.ascent,
-            "CapHeight": face.capHeight,
-            "Descent": face.descent,
-            "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
-            "FontBBox": PDFArray(face.bbox),
-            "FontName": PDFName(fontname),
-            "ItalicAngle": face.italicAngle,
-            "StemV": face.stemV,
-            "FontFile2": file_ref,
-            "MissingWidth": face.defaultWidth,
-        })
-        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
-
-    face.addSubsetObjects = add_subset_objects
-
-
-def _register_fonts() -> _Fonts:
-    """Register DejaVu (French accents, embedded subset) once; Helvetica if it is absent."""
-    files = {
-        "P2D-Regular": FONT_DIR / "DejaVuSans.ttf",
-        "P2D-Bold": FONT_DIR / "DejaVuSans-Bold.ttf",
-    }
-    if not all(path.is_file() for path in files.values()):
-        return _Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, path in files.items():
-        if name not in registered:
-            font = TTFont(name, str(path))
-            _cache_subsets(font)
-            pdfmetrics.registerFont(font)
-    # One face fewer to embed: the motto is set in the regular face, smaller and grey.
-    return _Fonts("P2D-Regular", "P2D-Bold", "P2D-Regular")
-
-
 class PDFRenderer:
     """Renders documents; holds the registered fonts and the compiled templates."""
 
     def __init__(self, templates_dir: Path = DEFAULT_TEMPLATES_DIR) -> None:
         """Register fonts and compile the wording templates (once, not per document)."""
-        self.fonts = _register_fonts()
+        self.fonts = register_fonts()
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=False,  # noqa: S701 - PDF text, not HTML
@@ -248,12 +167,8 @@ class PDFRenderer:
         return buffer.getvalue()
 
     def _seed(self, canvas: Canvas) -> None:
-        """Give :data:`SEED_CHARACTERS` their codes first (see :func:`_cache_subsets`)."""
-        doc = canvas._doc  # reportlab keys per-document font state by its PDFDocument
-        for name in {self.fonts.regular, self.fonts.bold}:
-            font = pdfmetrics.getFont(name)
-            if isinstance(font, TTFont):
-                font.splitString(SEED_CHARACTERS, doc)
+        """Give the seed characters their codes first (see :mod:`issuer.fonts`)."""
+        seed(self.fonts, canvas._doc)  # reportlab keys per-document font state by its document
 
 _Op = Callable[[Canvas], None]
 
@@ -274,7 +189,7 @@ class Layout:
 HEADER_BOTTOM = PAGE_H - 36 * mm
 
 
-def _draw_header(canvas: Canvas, fonts: _Fonts, common: Any) -> None:
+def _draw_header(canvas: Canvas, fonts: Fonts, common: Any) -> None:
     top = PAGE_H - 14 * mm
     canvas.setFillColor(INK)
     canvas.setFont(fonts.bold, 10.5)
@@ -301,7 +216,7 @@ def _draw_header(canvas: Canvas, fonts: _Fonts, common: Any) -> None:
 
 def _draw_bottom_band(
     canvas: Canvas,
-    fonts: _Fonts,
+    fonts: Fonts,
     view: DocumentView,
     common: Any,
     page_label: str,
@@ -361,7 +276,7 @@ def _paragraph(canvas: Canvas, font: str, size: float, text: str, x: float, top:
 class _Layout:
     """Measures the flowing content of one document and splits it into pages."""
 
-    def __init__(self, fonts: _Fonts, view: DocumentView, common: Any, specific: Any) -> None:
+    def __init__(self, fonts: Fonts, view: DocumentView, common: Any, specific: Any) -> None:
         self.fonts = fonts
         self.view = view
         self.common = common

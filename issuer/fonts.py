@@ -1,0 +1,177 @@
+"""Embedded TrueType fonts for the PDFs, with their per-document subset objects cached.
+
+Why: French wording needs a TTF with accents (DejaVu Sans, Debian ``fonts-dejavu-core``), and
+reportlab embeds a fresh subset of it in every PDF: it rebuilds the subset font file, its widths
+array and its ToUnicode CMap, and Flate-compresses them, about 3 ms per document for two faces.
+Those objects depend only on the subset, i.e. the characters in the order they were given codes.
+:data:`SEED_CHARACTERS` are given codes first in every document (:func:`seed`), so the subset
+repeats from one document to the next and :class:`CachedSubsetTTFont` reuses its compressed
+objects. A document with a rarer character simply gets a longer subset (cached too, bounded).
+
+Falls back to Helvetica (standard PDF font, WinAnsi: French accents still print) only when the
+DejaVu files are absent; the Makefile's ``test-deps`` installs ``fonts-dejavu-core``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObject,
+    PDFStream,
+    PDFTrueTypeFont,
+)
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    makeToUnicodeCMap,
+)
+
+__all__ = ["FONT_DIR", "SEED_CHARACTERS", "CachedSubsetTTFont", "Fonts", "register_fonts",
+           "seed"]
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+SEED_CHARACTERS = (
+    "".join(chr(code) for code in range(32, 127))
+    + "ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸàâäçéèêëîïôöùûüÿŒœÆæ«»’—–·…°"
+)
+"""Characters given fixed codes at the start of every PDF (ASCII keeps its own codes)."""
+
+_CACHE_LIMIT = 64  # distinct subsets kept per face (names with rare letters add some)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Font names for the three styles the layout uses."""
+
+    regular: str
+    bold: str
+    italic: str
+
+
+class _Raw(PDFObject):
+    """A PDF object whose serialised bytes are already known (a cached widths array)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
+def _flate_stream(compressed: bytes, **entries: Any) -> PDFStream:
+    """A stream whose content is already Flate-compressed (reportlab leaves it as is)."""
+    stream = PDFStream(content=compressed, filters=[])
+    for key, value in entries.items():
+        stream.dictionary[key] = value
+    stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+    return stream
+
+
+@dataclass(frozen=True)
+class _SubsetObjects:
+    widths: bytes
+    cmap: bytes  # compressed ToUnicode CMap
+    font_file: bytes  # compressed TrueType subset
+    font_file_length: int
+
+
+class CachedSubsetTTFont(TTFont):
+    """A reportlab ``TTFont`` that reuses the PDF objects of a subset it has already embedded.
+
+    ``addObjects`` writes what reportlab's ``TTFont.addObjects`` and
+    ``TTFontFace.addSubsetObjects`` write (PDF 32000-1 §9.6.3 TrueType font, §9.8 font
+    descriptor, §9.10.3 ToUnicode), taking the widths, CMap and font file from the cache.
+    """
+
+    def __init__(self, name: str, filename: str) -> None:
+        """Load the face once; the cache starts empty."""
+        super().__init__(name, filename)
+        self._objects: dict[tuple[str, tuple[int, ...]], _SubsetObjects] = {}
+
+    def _subset_objects(self, base_name: str, subset: list[int], doc: Any) -> _SubsetObjects:
+        key = (base_name, tuple(subset))
+        cached = self._objects.get(key)
+        if cached is None:
+            if len(self._objects) >= _CACHE_LIMIT:
+                self._objects.clear()
+            widths = PDFArray([self.face.getCharWidth(code) for code in subset]).format(doc)
+            cmap = makeToUnicodeCMap(base_name, subset)
+            font_file = self.face.makeSubset(subset)
+            cached = _SubsetObjects(widths, zlib.compress(cmap.encode("latin-1")),
+                                    zlib.compress(font_file), len(font_file))
+            self._objects[key] = cached
+        return cached
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 - reportlab's method name
+        """Add this face's subsets (font, widths, CMap, descriptor, file) to ``doc``."""
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        face = self.face
+        for index, subset in enumerate(state.subsets):
+            internal = self.getSubsetInternalName(index, doc)[1:]
+            base = b"".join((SUBSETN(index), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            objects = self._subset_objects(base, subset, doc)
+            font = PDFTrueTypeFont()
+            font.Name = internal
+            font.BaseFont = base
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Raw(objects.widths)
+            font.ToUnicode = doc.Reference(_flate_stream(objects.cmap), f"toUnicodeCMap:{base}")
+            font_file = doc.Reference(
+                _flate_stream(objects.font_file, Length1=objects.font_file_length),
+                f"fontFile:{face.filename}({base})",
+            )
+            descriptor = PDFDictionary({
+                "Type": "/FontDescriptor",
+                "Ascent": face.ascent,
+                "CapHeight": face.capHeight,
+                "Descent": face.descent,
+                "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                "FontBBox": PDFArray(face.bbox),
+                "FontName": PDFName(base),
+                "ItalicAngle": face.italicAngle,
+                "StemV": face.stemV,
+                "FontFile2": font_file,
+                "MissingWidth": face.defaultWidth,
+            })
+            font.FontDescriptor = doc.Reference(descriptor, f"fontDescriptor:{base}")
+            doc.Reference(font, internal)
+            doc.idToObject["BasicFonts"].dict[internal] = font
+        del self.state[doc]
+
+
+def register_fonts() -> Fonts:
+    """Register DejaVu Sans (regular, bold) once per process; Helvetica if it is absent."""
+    files = {"P2D-Regular": FONT_DIR / "DejaVuSans.ttf",
+             "P2D-Bold": FONT_DIR / "DejaVuSans-Bold.ttf"}
+    if not all(path.is_file() for path in files.values()):
+        return Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, path in files.items():
+        if name not in registered:
+            pdfmetrics.registerFont(CachedSubsetTTFont(name, str(path)))
+    # Two faces only: the motto is set in the regular face, smaller and grey.
+    return Fonts("P2D-Regular", "P2D-Bold", "P2D-Regular")
+
+
+def seed(fonts: Fonts, doc: Any) -> None:
+    """Give :data:`SEED_CHARACTERS` their codes first in ``doc`` (a reportlab PDFDocument)."""
+    for name in {fonts.regular, fonts.bold}:
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, TTFont):
+            font.splitString(SEED_CHARACTERS, doc)
