@@ -99,7 +99,14 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
         if text is not None and not isinstance(text, str):
             raise ApiError("bad_text", "text must be a string", field="text")
     elif content_type.startswith(_RAW_TYPES):
-        upload = request.get_data(cache=False)
+        # Read one byte past the limit ourselves: a chunked body has no Content-Length for
+        # MAX_CONTENT_LENGTH to refuse up front.
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        upload = request.stream.read(limit + 1)
+        # werkzeug's stream stops at the limit and raises 413 on the next read, or returns more.
+        if len(upload) > limit or (len(upload) == limit and request.stream.read(1)):
+            raise ApiError("request_entity_too_large",
+                           "the request body is larger than the 10 MB limit", status=413)
     else:
         params.update({k: v for k, v in request.form.items() if k in ("purpose", "at")})
         text = request.form.get("text") or None

@@ -6,6 +6,7 @@ import io
 import json
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -255,6 +256,18 @@ def test_body_over_ten_megabytes(service: Service, openapi: dict) -> None:
     data = b"\x89PNG\r\n\x1a\n" + bytes(11 * 1024 * 1024)
     body = _check(openapi, service.verify(files={"file": ("big.png", data, "image/png")}), 413)
     assert body["error"]["code"] == "request_entity_too_large"
+
+
+def test_chunked_body_over_ten_megabytes(service: Service, openapi: dict) -> None:
+    # No Content-Length: the limit must hold while reading, not only from the header.
+    def chunks() -> Iterator[bytes]:
+        yield b"\x89PNG\r\n\x1a\n"
+        for _ in range(11):
+            yield bytes(1024 * 1024)
+
+    response = requests.post(f"{service.url}/api/v1/verify", data=chunks(),
+                             headers={"Content-Type": "image/png"}, timeout=60)
+    assert _check(openapi, response, 413)["error"]["code"] == "request_entity_too_large"
 
 
 @pytest.mark.parametrize(("kwargs", "code", "field"), [
