@@ -124,3 +124,43 @@ def test_police_purpose_pastes_text_and_sees_all_fields(browser: object, site: d
     page.click("details summary")
     assert "123456789012" in verdict.inner_text()  # the NEPH: police only
     page.close()
+
+
+def _y4m(image_path: Path, picture: object, frames: int = 10) -> Path:
+    """A Y4M video (4:2:0) showing ``picture`` still: Chromium's fake camera plays it in a loop."""
+    import numpy as np
+    from PIL import Image
+
+    gray = Image.new("L", (640, 480), 200)
+    gray.paste(picture, ((640 - picture.width) // 2, (480 - picture.height) // 2))  # type: ignore[attr-defined]
+    luma = np.asarray(gray, dtype=np.uint8).tobytes()
+    chroma = bytes([128]) * (320 * 240)
+    with image_path.open("wb") as out:
+        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(frames):
+            out.write(b"FRAME\n" + luma + chroma + chroma)
+    return image_path
+
+
+def test_live_camera_scan_with_a_fake_camera(site: dict) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from verifier.scan_testing import render_datamatrix
+
+    video = _y4m(site["base"] / "camera.y4m", render_datamatrix(site["rir"], module_px=5))
+    args = [*ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"]
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            page = chromium.new_page(viewport=PHONE)
+            page.goto(site["url"] + "/?lang=en")
+            page.click("#camera-button")
+            verdict = page.locator("#verdict")
+            verdict.wait_for(timeout=30_000)
+            assert verdict.get_attribute("data-valid") == "true"
+            assert "DUPONT" in verdict.inner_text()
+            assert page.locator("#camera").is_hidden()  # the camera stops once a code is read
+            _shot(page, site, "verifier-phone-camera-en")
+        finally:
+            chromium.close()
