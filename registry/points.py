@@ -261,11 +261,12 @@ def compute_points(
     timeline, invalidated_on, probation_end = _timeline(licence, offs, crs)
     ledger: list[LedgerEntry] = []
     calendar: list[Restoration] = []
+    manual = (LedgerReason.INITIAL, LedgerReason.OFFENCE, LedgerReason.COURSE)
     for entry in timeline:
-        if entry.date <= asof:
+        if entry[0] <= asof:
             ledger.append(entry)
-        elif entry.reason in AUTOMATIC_REASONS:
-            calendar.append(Restoration(entry.date, entry.delta, entry.reason))
+        elif entry[2] not in manual:  # an identity test: Enum hashing is slow (bench)
+            calendar.append(tuple.__new__(Restoration, entry[:3]))
     balance = ledger[-1].balance if ledger else 0
     invalidated = invalidated_on is not None and invalidated_on <= asof
     in_probation = probation_end is not None and licence.issued <= asof < probation_end
@@ -345,7 +346,9 @@ def _timeline(
         balance = ceiling = PROBATION_INITIAL
     else:
         balance = ceiling = MAX_POINTS
-    entries = [LedgerEntry(issued, balance, LedgerReason.INITIAL, balance, None)]
+    # Entries are built with tuple.__new__: a named tuple's own __new__ is a Python function.
+    new, Entry = tuple.__new__, LedgerEntry  # noqa: N806
+    entries = [new(Entry, (issued, balance, LedgerReason.INITIAL, balance, None))]
 
     # Commission dates of every point-losing offence, sorted, to ask "was an offence committed in
     # (a, b]?" by bisection (I2, I6: the commission date interrupts a delay).
@@ -395,7 +398,7 @@ def _timeline(
             heavy = False
             if balance < MAX_POINTS:
                 reason = LedgerReason.THREE_YEARS if months == 36 else LedgerReason.TWO_YEARS
-                entries.append(LedgerEntry(due, MAX_POINTS - balance, reason, MAX_POINTS, ref))
+                entries.append(new(Entry, (due, MAX_POINTS - balance, reason, MAX_POINTS, ref)))
                 balance = MAX_POINTS
             continue
         day, prio, _, payload = pop(queue)
@@ -410,7 +413,7 @@ def _timeline(
             withdrawn[payload] = got
             if got:
                 balance -= got
-                entries.append(LedgerEntry(day, -got, OFFENCE, balance, off.ref))
+                entries.append(new(Entry, (day, -got, OFFENCE, balance, off.ref)))
             if balance == 0:
                 invalidated_on = day  # R5: nothing happens to an invalidated licence.
                 break
@@ -440,7 +443,7 @@ def _timeline(
                 gain = COURSE_POINTS
             last_course_end = payload.end
             balance += gain
-            entries.append(LedgerEntry(day, gain, COURSE, balance, payload.ref))
+            entries.append(new(Entry, (day, gain, COURSE, balance, payload.ref)))
         elif prio == _P_SIX:
             off = losing[payload]
             if bisect_right(commits, day) > bisect_right(commits, off.effective):
@@ -448,7 +451,7 @@ def _timeline(
             six_given.add(payload)
             if balance < ceiling:
                 balance += 1
-                entries.append(LedgerEntry(day, 1, LedgerReason.SIX_MONTHS, balance, off.ref))
+                entries.append(new(Entry, (day, 1, LedgerReason.SIX_MONTHS, balance, off.ref)))
         elif prio == _P_TEN:
             off = losing[payload]
             if last_full is not None and last_full > off.effective:
@@ -457,7 +460,7 @@ def _timeline(
             gain = min(back, ceiling - balance)
             if gain > 0:
                 balance += gain
-                entries.append(LedgerEntry(day, gain, LedgerReason.TEN_YEARS, balance, off.ref))
+                entries.append(new(Entry, (day, gain, LedgerReason.TEN_YEARS, balance, off.ref)))
         else:  # _P_INCREMENT
             # R12: only if no point-losing offence was committed since the start of the
             # probation, up to and including the anniversary (CE 15/06/2016 n° 393522, I15).
@@ -467,7 +470,7 @@ def _timeline(
                 if gain:
                     balance += gain
                     entries.append(
-                        LedgerEntry(day, gain, LedgerReason.PROBATION_INCREMENT, balance, None)
+                        new(Entry, (day, gain, LedgerReason.PROBATION_INCREMENT, balance, None))
                     )
             if payload == years:
                 ceiling = MAX_POINTS  # R223-1 I: the probationary ceiling ends (I14).
