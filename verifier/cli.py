@@ -155,6 +155,8 @@ def verify_command(
     except TrustStoreError as exc:
         click.echo(f"Error: trust store: {exc}", err=True)
         ctx.exit(EXIT_UNREADABLE)
+    for note in trust.notes:
+        click.echo(f"Warning: trust: {note}", err=True)
     if trust.is_empty:
         click.echo(
             "Warning: the trust store is empty (no --trust, no PERMIS2D_VERIFIER_TRUST): "

@@ -73,6 +73,8 @@ __all__ = [
 
 _TSL_NS = "{http://uri.etsi.org/02231/v2#}"
 _IN_ACCORD = "inaccord"
+#: Files a trust folder may hold beside its certificates, skipped without a note.
+_NOT_CERTIFICATES = frozenset({".json", ".md", ".txt", ".html", ".sig", ".sha256"})
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.DOTALL)
 
 
@@ -315,6 +317,8 @@ def load_material(path: Path | str) -> TrustMaterial:
     if path.is_dir():
         out = TrustMaterial()
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if child.suffix.lower() in _NOT_CERTIFICATES or child.name.startswith("."):
+                continue  # manifests and notes, e.g. the trust.json of keys export-trust
             if child.suffix.lower() == ".xml":
                 try:
                     out.extend(TSLSource(child).material())
