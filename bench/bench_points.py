@@ -119,6 +119,17 @@ def engine_inputs(
     return out
 
 
+def cpu_model() -> str:
+    """The CPU model from /proc/cpuinfo, else the platform's machine name."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def timed(fn: Callable[[], int], repeat: int) -> tuple[float, int]:
     """Median seconds of ``fn`` over ``repeat`` runs, and the count it returned."""
     samples = []
@@ -208,12 +219,16 @@ def main() -> None:
             rows.append((name, seconds, count))
         db.dispose()
 
-    print(f"Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, "
-          f"{platform.machine()} {platform.processor() or ''}".rstrip())  # fmt: skip
+    print(f"Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, {cpu_model()}")
     print(f"{args.drivers} drivers x 20 events (engine), {args.read_drivers} (registry); "
           f"medians of {args.repeat}")  # fmt: skip
     print(f"{'benchmark':<38} {'µs/driver':>10} {'drivers/s':>11}")
-    result: dict[str, object] = {"python": platform.python_version(), "events_per_driver": 20}
+    result: dict[str, object] = {
+        "python": platform.python_version(),
+        "sqlalchemy": sqlalchemy.__version__,
+        "cpu": cpu_model(),
+        "events_per_driver": 20,
+    }
     for name, seconds, count in rows:
         per = seconds / count
         print(f"{name:<38} {per * 1e6:>10.1f} {1 / per:>11.0f}")
