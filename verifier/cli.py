@@ -29,7 +29,7 @@ from verifier.policy import Check, VerificationResult, unreadable_result, verify
 from verifier.reasons import Reason
 from verifier.trust import TrustStore, TrustStoreError
 
-__all__ = ["DateType", "read_input", "verify_command"]
+__all__ = ["MAX_INPUT_BYTES", "DateType", "InputTooLargeError", "read_input", "verify_command"]
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -52,12 +52,27 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a calendar date ({exc})", param, ctx)
 
 
+#: The largest input read: a DataMatrix holds at most 3,116 characters (ISO/IEC 16022), so
+#: anything far bigger is no barcode text and is refused before it fills memory.
+MAX_INPUT_BYTES = 64 * 1024
+
+
+class InputTooLargeError(OSError):
+    """An input is far larger than any 2D-Doc text."""
+
+
 def read_input(name: str) -> str:
     """Read one input text: bytes as latin-1 characters, one trailing newline dropped.
 
-    Raises ``OSError`` when the file cannot be read.
+    Raises ``OSError`` when the file cannot be read or exceeds :data:`MAX_INPUT_BYTES`.
     """
-    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    else:
+        with Path(name).open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputTooLargeError(f"more than {MAX_INPUT_BYTES} bytes: not a 2D-Doc text")
     if data.endswith(b"\r\n"):
         data = data[:-2]
     elif data.endswith(b"\n"):

@@ -132,3 +132,12 @@ def test_repair_flag(settings: Settings, sign, pki: Path, tmp_path: Path) -> Non
     code, lines = _run(settings, *trust, "--repair", path)
     assert code == 0
     assert lines[0]["repaired"] is True and lines[0]["valid"] is True
+
+
+def test_directory_and_huge_inputs_are_unreadable(settings: Settings, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"DC04" + b"A" * 100_000)
+    code, lines = _run(settings, "--json", "--at", AT, str(tmp_path), str(huge))
+    assert code == 2
+    assert [line["reasons"][0]["code"] for line in lines] == ["INPUT_UNREADABLE"] * 2
+    assert "not a 2D-Doc text" in lines[1]["reasons"][0]["detail"]
