@@ -14,6 +14,7 @@ PATH ...`` runs the same function (the tests start it this way as a subprocess).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import subprocess
@@ -63,6 +64,7 @@ def serve_verifier(
     """
     from verifier.web import create_app
 
+    _log_to_stderr()
     paths = tuple(trust_paths) or settings.verifier_trust
     trust = TrustStore.load(paths) if paths else TrustStore.empty()
     app = create_app(settings, trust)
@@ -140,6 +142,17 @@ def stop_verifier(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def _log_to_stderr() -> None:
+    """Send the verifier's logs (audit records, warnings) to stderr beside gunicorn's own."""
+    logger = logging.getLogger("verifier")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(
+            "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -9,7 +9,8 @@ learns only valid/invalid and the reasons.
 Policy choice: holder data is disclosed to employers and rental agencies only when the signature
 verified (the data is then the issuer's, even if the document has expired or its certificate was
 revoked since); a forged text's name is never echoed back as if it were a fact. Police see the raw
-content in every case, with the checks, to document the forgery.
+content in every case, with the checks, to document the forgery. Every purpose gets the reasons
+and the policy's notes (what was repaired, e.g. separators a hand scanner dropped).
 """
 
 from __future__ import annotations
@@ -103,13 +104,15 @@ def disclose(result: VerificationResult, purpose: Purpose | None) -> dict[str, A
         "valid": result.valid,
         "reasons": [failure.to_json() for failure in result.failures],
         "repaired": result.repaired,
+        # What the policy repaired or assumed (a scanner's dropped separators): never personal.
+        "notes": list(result.notes),
     }
     if purpose is None or result.document is None:
         return out
     if purpose is Purpose.POLICE:
         full = result.to_json()
         out["document"] = document_summary(result.document)
-        for key in ("checks", "header", "fields", "annex", "certificate", "notes"):
+        for key in ("checks", "header", "fields", "annex", "certificate"):
             if key in full:
                 out[key] = full[key]
         return out

@@ -72,7 +72,7 @@ def _schemas() -> dict[str, Any]:
     }
     result = {
         "type": "object",
-        "required": ["valid", "reasons", "repaired"],
+        "required": ["valid", "reasons", "repaired", "notes"],
         "properties": {
             "valid": {"type": "boolean"},
             "reasons": {"type": "array", "items": _ref("Reason")},

@@ -85,7 +85,9 @@ def test_no_purpose_discloses_only_the_verdict(service: Service, openapi: dict,
                                                texts: tuple[Texts, Path]) -> None:
     body = _check(openapi, service.verify(json={"text": texts[0].valid_adcs}), 200)
     assert body["valid"] is True
-    assert "document" not in body and "DUPONT" not in json.dumps(body)
+    assert set(body) == {"valid", "reasons", "repaired", "notes", "purpose", "at", "count",
+                         "documents"}
+    assert "DUPONT" not in json.dumps(body)
 
 
 def test_police_see_everything(service: Service, openapi: dict,
@@ -287,6 +289,15 @@ def test_bad_requests(service: Service, openapi: dict, kwargs: dict, code: str,
     assert body["error"].get("field") == field
 
 
+def test_hand_scanner_text_without_separators_is_repaired(service: Service, openapi: dict,
+                                                          texts: tuple[Texts, Path]) -> None:
+    # A keyboard-wedge scanner drops <GS>/<RS>/<US> and types Enter at the end.
+    typed = texts[0].valid_adcs.replace("\x1d", "").replace("\x1f", "") + "\r\n"
+    body = _check(openapi, service.verify(data={"text": typed, "purpose": "employer"}), 200)
+    assert body["valid"] is True and body["repaired"] is True
+    assert body["notes"] and body["document"]["kind"] == "ADCS"
+
+
 def test_text_that_is_not_a_2ddoc(service: Service, openapi: dict) -> None:
     body = _check(openapi, service.verify(json={"text": "HC1:NCFOXN%TSMAHN-H9L87ZC8"}), 200)
     assert body["valid"] is False and _codes(body) == ["NOT_2DDOC"]
@@ -307,6 +318,8 @@ def test_audit_log_has_no_holder_name(service: Service, texts: tuple[Texts, Path
     assert mine and mine[-1]["valid"] is True and mine[-1]["kind"] == "APC"
     assert {"time", "doc_type", "reasons", "channel"} <= set(mine[-1])
     assert "DUPONT" not in "\n".join(lines) and "MARIE" not in "\n".join(lines)
+    # The same records go to Python logging, which the server sends to its log.
+    assert "verifier.audit: verification {" in service.log.read_text()
 
 
 def test_no_answer_was_a_server_error(service: Service) -> None:
