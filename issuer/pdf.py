@@ -114,6 +114,10 @@ class PDFRenderer:
             "verifier_url": view.verifier_url,
             "balance": facts.points_balance if facts.points_balance is not None else 0,
             "state_label": facts.state,
+            "restrictions": " ; ".join(
+                f"{line.code} ({', '.join(line.restrictions)})"
+                for line in facts.categories if line.restrictions
+            ),
         }
         common = self._templates["common"].make_module(context)
         specific = self._templates[view.kind.value].make_module(context)

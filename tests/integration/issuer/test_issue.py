@@ -118,7 +118,8 @@ def test_pdf_text_metadata_and_wording(issuer: Issuer, tmp_path: Path) -> None:
     for words in ("RÉPUBLIQUE", "Attestation de droits à conduire sécurisée", "LEFÈVRE",
                   "Françoise", "Saint-Étienne", "29/02/1984", "120375100001",
                   "Valable jusqu'au 28/02/2027", "2D-DOC", issued.document_id,
-                  issuer.settings.verifier_url, "78", "non couvertes par la signature",
+                  issuer.settings.verifier_url, "Restrictions de ce permis : B (78)",
+                  "non couvertes par la signature",
                   "Page 1 / 1"):
         assert words in text, words
     meta = reader.metadata
