@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -24,6 +25,16 @@ from twoddoc.errors import EncodeError
 ANTS_PERIMETER = "01"
 
 
+class Kind(StrEnum):
+    """What a DI's value is, in the vocabulary of the ANTS catalogue (§7 "Type" and description)."""
+
+    TEXT = "text"
+    NUMERIC = "numeric"
+    DATE_DAYS2000 = "date_days2000"  # 4 hex digits, days since 2000-01-01, like the header dates
+    TIME = "time"  # HHMMSS
+    BASE32 = "base32"  # binary data (DI 0C, an URL) as Base32: case-sensitive, never truncated
+
+
 @dataclass(frozen=True, slots=True)
 class DataId:
     """One data identifier: its length bounds, kind and allowed characters, with its source."""
@@ -32,7 +43,7 @@ class DataId:
     label: str
     min: int
     max: int | None
-    kind: str
+    kind: Kind
     charset: Charset
     section: str
     page: int | None
@@ -85,7 +96,7 @@ def _load_data_ids() -> dict[str, dict[str, DataId]]:
         doc = _read(name)
         for raw in doc["data_ids"]:  # type: ignore[union-attr]
             entry = DataId(di=raw["di"], label=raw["label"], min=raw["min"], max=raw["max"],
-                           kind=raw["kind"], charset=Charset(raw["charset"]),
+                           kind=Kind(raw["kind"]), charset=Charset(raw["charset"]),
                            section=raw["section"], page=raw["page"],
                            perimeter=str(doc["perimeter"]),
                            chars=CHARACTERS[Charset(raw["charset"])])
@@ -132,7 +143,8 @@ LAYOUTS: dict[str, dict[str, tuple[int, int]]] = {
 #: ``max`` = 2**30 when unbounded; plain dicts of tuples, read them and never write.
 ENCODE_LAYOUTS: dict[str, dict[str, tuple[frozenset[str], int, int, bool, bool]]] = {
     perimeter: {di: (e.chars, e.min, e.max if e.max is not None else 1 << 30,
-                     e.kind != "base32", e.kind == "date_days2000") for di, e in table.items()}
+                     e.kind is not Kind.BASE32, e.kind is Kind.DATE_DAYS2000)
+                for di, e in table.items()}
     for perimeter, table in DATA_IDS.items()}
 #: {perimeter: {document type code: DocumentType}}, read-only.
 DOCUMENT_TYPES: Mapping[str, Mapping[str, DocumentType]] = MappingProxyType(
