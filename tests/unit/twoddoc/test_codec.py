@@ -393,3 +393,18 @@ def test_encode_raises_only_our_errors(fields: list[tuple[str, str]], doc_type: 
     doc = decode(text)
     assert [f.di for f in doc.fields] == [di for di, _ in fields]
     verify_signature(doc, KEY.public_key())
+
+
+_OWN_KEYS = {name: ec.generate_private_key(curve) for name, curve in CURVES.items()}
+_OWN_CODES = {name: encode(HEADER, AB_FIELDS, EcdsaSigner(key))
+              for name, key in _OWN_KEYS.items()}
+
+
+@pytest.mark.parametrize("curve", list(CURVES), ids=list(CURVES))
+def test_no_flip_or_cut_of_our_own_codes_verifies(curve: str) -> None:
+    raw, key = _OWN_CODES[curve], _OWN_KEYS[curve].public_key()
+    verify_signature(decode(raw), key)
+    for pos in range(len(raw)):
+        choices = [ch for ch in _REPLACEMENTS if ch != raw[pos]]
+        _never_verifies(raw[:pos] + choices[pos % len(choices)] + raw[pos + 1:], key)
+        _never_verifies(raw[:pos], key)
