@@ -463,7 +463,9 @@ class _Layout:
     def _adcs_validity(self) -> None:
         s, f = self.specific, self.fonts
         self.top -= 4 * mm
-        height = 17 * mm
+        detail_w = CONTENT_W - 10 * mm
+        lines = len(simpleSplit(s.validity_detail, f.regular, 8.5, detail_w))
+        height = 4 * mm + 20 + 8.5 + (lines - 1) * 8.5 * 1.35 + 4 * mm  # grows with the text
         self._room(height)
         bottom = self.top - height
         self._fill(MARGIN, bottom, CONTENT_W, height, HexColor("#F5F5FE"))
@@ -471,7 +473,7 @@ class _Layout:
         self.top -= 4 * mm
         self._text(f.bold, 15, s.validity, MARGIN + 6 * mm, BLUE)
         self.top -= 20
-        self._wrapped(f.regular, 8.5, s.validity_detail, MARGIN + 6 * mm, CONTENT_W - 10 * mm)
+        self._wrapped(f.regular, 8.5, s.validity_detail, MARGIN + 6 * mm, detail_w)
         self.top = bottom - 2 * mm
 
     def _history(self) -> None:
