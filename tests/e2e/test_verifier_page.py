@@ -47,14 +47,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright."""
+def playwright() -> Iterator[object]:
+    """One Playwright driver for the module (the sync API allows only one at a time)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: object) -> Iterator[object]:
+    """Debian's Chromium driven by Playwright."""
+    chromium = playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=str(CHROMIUM), args=ARGS)
+    yield chromium
+    chromium.close()
 
 
 def _shot(page: object, site: dict, name: str) -> None:
@@ -142,25 +149,38 @@ def _y4m(image_path: Path, picture: object, frames: int = 10) -> Path:
     return image_path
 
 
-def test_live_camera_scan_with_a_fake_camera(site: dict) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_live_camera_scan_with_a_fake_camera(playwright: object, site: dict) -> None:
     from verifier.scan_testing import render_datamatrix
 
     video = _y4m(site["base"] / "camera.y4m", render_datamatrix(site["rir"], module_px=5))
     args = [*ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={video}"]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        try:
-            page = chromium.new_page(viewport=PHONE)
-            page.goto(site["url"] + "/?lang=en")
-            page.click("#camera-button")
-            verdict = page.locator("#verdict")
-            verdict.wait_for(timeout=30_000)
-            assert verdict.get_attribute("data-valid") == "true"
-            assert "DUPONT" in verdict.inner_text()
-            assert page.locator("#camera").is_hidden()  # the camera stops once a code is read
-            _shot(page, site, "verifier-phone-camera-en")
-        finally:
-            chromium.close()
+    chromium = playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=str(CHROMIUM), args=args)
+    try:
+        page = chromium.new_page(viewport=PHONE)
+        page.goto(site["url"] + "/?lang=en")
+        page.click("#camera-button")
+        verdict = page.locator("#verdict")
+        verdict.wait_for(timeout=30_000)
+        assert verdict.get_attribute("data-valid") == "true"
+        assert "DUPONT" in verdict.inner_text()
+        assert page.locator("#camera").is_hidden()  # the camera stops once a code is read
+        _shot(page, site, "verifier-phone-camera-en")
+    finally:
+        chromium.close()
+
+
+def test_upload_without_a_code_explains_in_french(browser: object, site: dict) -> None:
+    from PIL import Image
+
+    blank = site["base"] / "blank.png"
+    Image.new("L", (400, 300), 255).save(blank)
+    page = browser.new_page(viewport=PHONE)  # type: ignore[attr-defined]
+    page.goto(site["url"] + "/")
+    page.set_input_files("#file", str(blank))
+    verdict = page.locator("#verdict")
+    verdict.wait_for(timeout=20_000)
+    assert verdict.get_attribute("data-error") == "no_2ddoc_found"
+    assert "Aucun code 2D-Doc trouvé" in verdict.inner_text()
+    page.close()

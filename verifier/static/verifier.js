@@ -104,7 +104,9 @@
     const err = (body && body.error) || { message: String(body) };
     const card = el("div", { class: "verdict ko", id: "verdict", "data-valid": "false",
                              "data-error": err.code || "" });
-    card.append(el("h2", {}, ["✖ " + t.error]), el("p", {}, [err.message || ""]));
+    // Our own wording for the codes we know; the server's (English) message otherwise.
+    const known = err.code ? t["error_" + err.code] : undefined;
+    card.append(el("h2", {}, ["✖ " + t.error]), el("p", {}, [known || err.message || ""]));
     $("result").replaceChildren(card);
   }
 

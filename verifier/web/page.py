@@ -53,6 +53,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "document": "Document",
         "document_id": "Numéro du document",
         "error": "Impossible de vérifier",
+        "error_empty_file": "Le fichier est vide.",
+        "error_file_too_large": "Le fichier dépasse 10 Mo.",
+        "error_request_entity_too_large": "Le fichier dépasse 10 Mo.",
+        "error_unsupported_format": "Format non pris en charge : envoyez une photo (JPEG, PNG, "
+                                    "WebP, TIFF) ou un PDF.",
+        "error_corrupt_file": "Le fichier est endommagé ou incomplet.",
+        "error_too_many_pixels": "L'image est trop grande (plus de 40 mégapixels).",
+        "error_too_many_pages": "Le PDF a trop de pages (10 au plus).",
+        "error_decode_budget_exceeded": "La lecture a pris trop de temps : essayez une photo "
+                                        "plus nette, cadrée sur le code.",
+        "error_no_2ddoc_found": "Aucun code 2D-Doc trouvé : cadrez le carré noir et blanc du "
+                                "document, bien éclairé et net.",
+        "error_not_a_2ddoc": "Ce code n'est pas un 2D-Doc (par exemple un pass sanitaire).",
+        "error_unreadable_file": "Le fichier n'a pas pu être lu.",
         "repaired": "Le texte avait perdu ses séparateurs (lecteur en mode clavier) : réparé.",
         "all_fields": "Contenu complet du code",
         "others": "Autres codes trouvés",
@@ -93,6 +107,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "document": "Document",
         "document_id": "Document number",
         "error": "Could not verify",
+        "error_empty_file": "The file is empty.",
+        "error_file_too_large": "The file is larger than 10 MB.",
+        "error_request_entity_too_large": "The file is larger than 10 MB.",
+        "error_unsupported_format": "Unsupported format: send a photo (JPEG, PNG, WebP, TIFF) "
+                                    "or a PDF.",
+        "error_corrupt_file": "The file is damaged or incomplete.",
+        "error_too_many_pixels": "The image is too large (over 40 megapixels).",
+        "error_too_many_pages": "The PDF has too many pages (10 at most).",
+        "error_decode_budget_exceeded": "Reading took too long: try a sharper photo framed on "
+                                        "the code.",
+        "error_no_2ddoc_found": "No 2D-Doc code found: frame the black-and-white square of the "
+                                "document, well lit and sharp.",
+        "error_not_a_2ddoc": "This code is not a 2D-Doc (for instance a COVID pass).",
+        "error_unreadable_file": "The file could not be read.",
         "repaired": "The text had lost its separators (keyboard-mode reader): repaired.",
         "all_fields": "Full content of the code",
         "others": "Other codes found",
