@@ -196,3 +196,18 @@ def test_rii_history_shows_each_event_with_its_own_points(issuer: Issuer, tmp_pa
                   "Usage d'un téléphone tenu en main", "Stage de sensibilisation",
                   "aptitude valable jusqu'au 01/04/2027", "+3", "-3"):
         assert words in text, words
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind), ids=lambda k: k.value)
+def test_verifier_scanner_reads_our_pdf_and_says_valid(issuer: Issuer, tmp_path: Path,
+                                                       kind: DocumentKind) -> None:
+    scan_module = pytest.importorskip("verifier.scan")
+    policy = pytest.importorskip("verifier.policy")
+    trust_module = pytest.importorskip("verifier.trust")
+    out = tmp_path / f"{kind.value}.pdf"
+    issued = issuer.issue(kind, NEPHS[0], on=ON, now=NOW, requested_by="test", out=out)
+    texts = scan_module.scan(out)
+    assert set(texts) == {issued.text}
+    trust = trust_module.TrustStore.load([issuer.keystore.export_trust(tmp_path / "trust")])
+    report = policy.verify_text(texts[0], trust, at=ON).to_json()
+    assert report["valid"] is True, report["reasons"]
