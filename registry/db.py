@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["downgrade_schema", "make_engine", "session_factory", "upgrade_schema"]
 
@@ -58,6 +59,10 @@ def _alembic_config(url: str) -> Config:
     The URL goes through ``attributes`` rather than ``sqlalchemy.url`` because ConfigParser
     interpolation would choke on the ``%`` of an escaped password.
     """
+    # Imported here: Alembic costs about a second to import, and every ``permis2d`` command
+    # imports this module (the CLI registers the registry group).
+    from alembic.config import Config
+
     config = Config()
     location = resources.files("registry") / "migrations"
     config.set_main_option("script_location", str(location))
@@ -67,9 +72,13 @@ def _alembic_config(url: str) -> Config:
 
 def upgrade_schema(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision`` (default: the latest) with Alembic."""
+    from alembic import command
+
     command.upgrade(_alembic_config(url), revision)
 
 
 def downgrade_schema(url: str, revision: str = "base") -> None:
     """Take the database at ``url`` back to ``revision`` (default: empty)."""
+    from alembic import command
+
     command.downgrade(_alembic_config(url), revision)
