@@ -19,7 +19,8 @@ DI      meaning (spec §7, p.62-98)                  value
 ``01``  identifiant unique du document              the issuance-log id, on all three documents
 ``08``  date d'expiration (4)                       ADCS only: issue date + 4 months (hex days)
 ``AG``  solde de points (1, base 36)                RII only
-``E6``  catégories présentes (0-65)                 distinct codes separated by spaces
+``E6``  catégories présentes (0-65)                 distinct codes separated by spaces (absent
+                                                    when no category is in force)
 ======  ==========================================  =============================================
 
 A suspended or invalidated licence is not refused: the document carries its state (``47``,
@@ -232,7 +233,9 @@ def build_payload(
         fields.append(("08", date_to_hex(expires_on)))
     if kind is DocumentKind.RII:
         fields.append(("AG", _balance(facts)))
-    fields.append(("E6", _categories(facts)))
+    categories = _categories(facts)
+    if categories:  # optional DI: left out rather than written empty (no category in force)
+        fields.append(("E6", categories))
     return Payload(
         kind=kind,
         ca_id=ca_id,

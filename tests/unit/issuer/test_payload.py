@@ -168,3 +168,9 @@ def test_unknown_civility_and_too_many_first_names_are_refused() -> None:
     with pytest.raises(PayloadError) as info:
         build(DocumentKind.RIR, facts(given_names=tuple("ABCDEFG")))
     assert (info.value.field, info.value.position) == ("60", 6)
+
+
+def test_no_category_in_force_leaves_e6_out(key) -> None:  # type: ignore[no-untyped-def]
+    _, doc = sign_and_decode(build(DocumentKind.RIR, facts(categories=())), key)
+    assert doc.get("E6") is None
+    assert doc.fields[-1].di == "01"
