@@ -95,18 +95,6 @@ _CHECKS = tuple(Check)
 _CHECK_KEYS = tuple((check, check.value) for check in _CHECKS)
 _ORDER = {check: index for index, check in enumerate(_CHECKS)}
 
-#: Failures that make an input unreadable rather than merely invalid (CLI exit code 2).
-_UNREADABLE = frozenset(
-    {
-        Reason.INPUT_UNREADABLE,
-        Reason.INTERNAL_ERROR,
-        Reason.NOT_2DDOC,
-        Reason.HEADER_INVALID,
-        Reason.WEDGE_UNREPAIRABLE,
-    }
-)
-
-
 @dataclass(frozen=True)
 class Failure:
     """One failed check: its reason and, when useful, what exactly was wrong."""
@@ -149,10 +137,13 @@ class VerificationResult:
 
     @property
     def readable(self) -> bool:
-        """False when the text is not a 2D-Doc or its header is malformed (CLI exit code 2)."""
-        return not any(
-            f.reason in _UNREADABLE for f in self.failures
-        )
+        """True when the text parsed as a 2D-Doc; False gives the CLI's exit code 2.
+
+        One rule, ``readable == parsed``: no file, not a 2D-Doc, a malformed header, message or
+        signature zone, or a wedged text that could not be repaired are all texts the verifier
+        could not read, whereas a parsed text that fails a check is read and *invalid*.
+        """
+        return self.checks.get(Check.PARSED) is True
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data: valid, checks, reasons, header, fields, certificate."""

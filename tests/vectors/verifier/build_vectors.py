@@ -129,7 +129,7 @@ def cases(keys: _Keys) -> dict[str, tuple[str, dict[str, Any]]]:
             "checks": {"parsed": True, "signature": False}, "reasons": ["SIGNATURE_INVALID"]}),
         "signature_cut": (good[:-10], {
             "description": "the last 10 characters of the signature are missing",
-            "at": "2025-03-01", "exit": 1, "valid": False,
+            "at": "2025-03-01", "exit": 2, "valid": False,
             "checks": {"parsed": False, "signature": None}, "reasons": ["SIGNATURE_MALFORMED"]}),
         "not_2ddoc": ("HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N", {
             "description": "a COVID certificate QR text, not a 2D-Doc",
@@ -162,7 +162,7 @@ def cases(keys: _Keys) -> dict[str, tuple[str, dict[str, Any]]]:
             "at": "2025-03-01", "exit": 0, "valid": True, "checks": _all(True), "reasons": []}),
         "wedge_without_repair": (wedged, {
             "description": "the same wedged text without --repair: no <US>, not verifiable",
-            "at": "2025-03-01", "exit": 1, "valid": False, "checks": {"parsed": False},
+            "at": "2025-03-01", "exit": 2, "valid": False, "checks": {"parsed": False},
             "reasons": ["SIGNATURE_MALFORMED"]}),
         "tsl_withdrawn_ca": (keys.sign("V001", AB, ca_id="FR0V"), {
             "description": "FR0V is given in a folder but a TSL lists it as withdrawn",
