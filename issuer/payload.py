@@ -72,7 +72,12 @@ CIVILITIES = {"M": "M", "MONSIEUR": "M", "MME": "MME", "MADAME": "MME", "MLLE": 
 
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGITS = frozenset("0123456789")
-_LIGATURES = str.maketrans({"Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "ß": "ss"})
+_LIGATURES = str.maketrans({
+    "Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "ß": "ss",
+    # Latin letters that Unicode does not decompose into a base letter and an accent.
+    "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
+    "Þ": "TH", "þ": "th", "ı": "i", "Ħ": "H", "ħ": "h",
+})
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,10 @@ class Payload:
 def spec_text(value: str, *, field: str, extra: str = " ") -> str:
     """Return ``value`` in a field's alphabet: upper case A-Z, digits, and the ``extra`` characters.
 
-    Accents are removed (``FRANÇOISE`` → ``FRANCOISE``, ligatures spelt out), apostrophes and
-    hyphens become spaces (the spec's AB example writes d'Urville as ``D URVILLE``, p.177), spaces
-    are collapsed. Any other character is refused with its position: a name is never silently
-    changed beyond these rules.
+    Accents are removed (``FRANÇOISE`` → ``FRANCOISE``, ligatures spelt out, ``Ł``/``Ø`` → L/O),
+    apostrophes and hyphens become spaces (the spec's AB example writes d'Urville as
+    ``D URVILLE``, p.177), spaces are collapsed. Any other character is refused with its
+    position: a name is never silently changed beyond these rules.
     """
     decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
     out: list[str] = []

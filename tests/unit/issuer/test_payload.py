@@ -174,3 +174,8 @@ def test_no_category_in_force_leaves_e6_out(key) -> None:  # type: ignore[no-unt
     _, doc = sign_and_decode(build(DocumentKind.RIR, facts(categories=())), key)
     assert doc.get("E6") is None
     assert doc.fields[-1].di == "01"
+
+
+def test_letters_without_decomposition_are_transliterated() -> None:
+    assert spec_text("Łukasz Ørsted-Þórsson", field="6G") == "LUKASZ ORSTED THORSSON"
+    assert spec_text("Straße", field="6A") == "STRASSE"
