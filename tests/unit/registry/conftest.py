@@ -2,14 +2,16 @@
 
 Migrating costs more than most tests, so each backend is migrated once per session: SQLite tests
 get a copy of a migrated template file, PostgreSQL tests get the migrated database with every table
-emptied (DELETE, children first) before the test.
+emptied (DELETE, children first) before the test, in a schema of their own.
 """
 
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import Engine, MetaData, inspect, text
@@ -28,19 +30,25 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated(postgres_url: str) -> str:
-    """The test PostgreSQL, emptied of any previous run and migrated to head once."""
-    engine = make_engine(postgres_url)
+def postgres_migrated(postgres_url: str) -> Iterator[str]:
+    """A private schema of the test PostgreSQL, migrated to head once, dropped at the end.
+
+    The schema (``search_path`` in the URL) keeps these tests from seeing or destroying the
+    tables of other test runs that share the database.
+    """
+    schema = f"registry_unit_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in postgres_url else "?"
+    url = f"{postgres_url}{sep}options={quote(f'-csearch_path={schema}')}"
     try:
-        meta = MetaData()
-        meta.reflect(engine)
-        meta.drop_all(engine)
-        with engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade_schema(url)
+        yield url
     finally:
-        engine.dispose()
-    upgrade_schema(postgres_url)
-    return postgres_url
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
