@@ -242,3 +242,27 @@ def test_json_shape(sign, pki_store: TrustStore) -> None:
     assert reason["message_fr"] and reason["message_en"]
     assert out["header"]["cert_id"] == "T002"
     assert out["fields"][0]["di"] == "10"
+
+
+def test_p384_certificate_picks_the_hash_and_length(pki_builder, tmp_path) -> None:
+    """A P-384 leaf: 96-byte signature, SHA-384 — taken from the certificate, not the barcode."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from twoddoc import EcdsaSigner, Header, encode
+    from verifier.wedge import base32_length
+
+    ca_key = pki_builder._key(0x4000)
+    ca = pki_builder._ca("FR0W", ca_key, 0x4000)
+    leaf_key = ec.generate_private_key(ec.SECP384R1())
+    leaf = pki_builder._leaf("W384", ca, ca_key, leaf_key, 0x4001)
+    for name, cert in (("FR0W.pem", ca), ("FR0W_W384.pem", leaf)):
+        (tmp_path / name).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    store = TrustStore.load([tmp_path])
+    day = dt.date(2025, 1, 10)
+    header = Header(4, "FR0W", "W384", day, day, "00", "01", "FR")
+    text = encode(header, [("10", "M JEAN"), ("24", "75001")], EcdsaSigner(leaf_key))
+    assert len(text.split("\x1f")[1]) == base32_length(96) == 154
+    assert verify_text(text, store, at=AT).valid
+    wedged = "".join(c for c in text if c not in "\x1d\x1e\x1f")
+    assert verify_text(wedged, store, at=AT, repair=True).valid
