@@ -26,7 +26,12 @@ from sqlalchemy import Engine
 
 from issuer import log
 from issuer.datamatrix import QUIET_ZONE_MODULES, Symbol, render_symbol
-from issuer.errors import CertificateNotValidError, IssuerError, UnknownDriverError
+from issuer.errors import (
+    CertificateNotValidError,
+    IssuerError,
+    PayloadError,
+    UnknownDriverError,
+)
 from issuer.facts import DriverFacts
 from issuer.kinds import DocumentKind
 from issuer.payload import Payload, build_payload
@@ -38,7 +43,7 @@ from permis2d.settings import Settings
 from registry.db import make_engine, session_factory
 from registry.errors import NoLicenceError, UnknownNEPHError
 from registry.records import load_driver_record
-from twoddoc import encode
+from twoddoc import TwoDDocError, encode
 
 __all__ = ["IssuedDocument", "Issuer", "NoLicenceHeldError", "issue_from_facts"]
 
@@ -104,7 +109,10 @@ def issue_from_facts(
         cert_id=signer_info.cert_id,
         pages=pages,
     )
-    text = encode(payload.header(), payload.fields, signer_info.signer)
+    try:
+        text = encode(payload.header(), payload.fields, signer_info.signer)
+    except TwoDDocError as exc:  # a value the DI's alphabet refuses: the record must be fixed
+        raise PayloadError(exc.message, field=exc.field, position=exc.position) from exc
     symbol = render_symbol(text)
     pdf = renderer.render(layout, symbol.image, symbol.size + 2 * QUIET_ZONE_MODULES)
     return IssuedDocument(document_id, kind, text, pdf, payload, symbol, pages)

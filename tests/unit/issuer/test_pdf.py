@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from reportlab.lib.units import mm
 
+from issuer.errors import PayloadError
 from issuer.facts import CategoryLine, DriverFacts, HistoryEntry, HistoryKind
 from issuer.kinds import DocumentKind
 from issuer.pdf import MIN_MODULE, PDFRenderer, french_date, module_size
@@ -114,3 +115,10 @@ def test_twenty_categories_are_printed_and_signed(renderer, signer) -> None:  # 
     for i in range(len(codes)):
         assert french_date(date(2000, 1, 1) + timedelta(days=i)) in text
     assert "Valable jusqu'au 28/02/2027" in text
+
+
+def test_a_value_the_di_refuses_is_a_payload_error(renderer, signer) -> None:  # type: ignore[no-untyped-def]
+    f = DriverFacts(**{**facts(0).__dict__, "surname": "Louis 14"})
+    with pytest.raises(PayloadError) as info:
+        issue(renderer, signer, DocumentKind.RIR, f)
+    assert (info.value.field, info.value.position) == ("6G", 6)
