@@ -33,8 +33,13 @@ Policy choices, made here once (fail closed, as sigstore's verifier does):
   a revocation list somebody meant us to honour.
 * Private keys are never read: a PEM ``PRIVATE KEY`` block is skipped and noted.
 
-Loading parses every certificate and public key once; chain and revocation answers are computed
-on first use and cached, so verifying thousands of texts costs one ECDSA verify each.
+Loading parses every certificate and public key once; a leaf's chain is checked on first use
+and cached, and a revocation answer is one lookup by serial in the verified CRLs, so verifying
+thousands of texts costs one ECDSA verify each plus a few dictionary reads.
+
+CA certificates' own validity periods are not checked: the ANTS list still publishes CAs whose
+certificate has expired (FR01 in 2022, FR04 in 2025) because codes they certified stay
+verifiable; each leaf's validity at the signature date is judged by the policy.
 """
 
 from __future__ import annotations
