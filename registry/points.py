@@ -297,7 +297,13 @@ def _check(
     licence: LicenceFacts, offences: tuple[Offence, ...], courses: tuple[Course, ...]
 ) -> None:
     """Refuse impossible facts, naming the field and the event's position."""
+    if not isinstance(licence.issued, date):
+        raise PointsError("the issue date must be a date", field="issued")
     for i, off in enumerate(offences):
+        if not isinstance(off.committed, date) or not isinstance(off.effective, date):
+            raise PointsError("offence dates must be dates", field="effective", position=i)
+        if not isinstance(off.offence_class, OffenceClass):
+            raise PointsError("unknown offence class", field="class", position=i)
         if isinstance(off.points, bool) or not isinstance(off.points, int):
             raise PointsError("points must be an integer", field="points", position=i)
         if off.points < 0:
@@ -319,6 +325,8 @@ def _check(
                 position=i,
             )
     for i, course in enumerate(courses):
+        if not isinstance(course.start, date) or not isinstance(course.end, date):
+            raise PointsError("course dates must be dates", field="end", position=i)
         if course.end < course.start:
             raise PointsError("a course cannot end before it starts", field="end", position=i)
         if course.start < licence.issued:

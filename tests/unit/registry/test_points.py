@@ -552,3 +552,20 @@ def test_i17_event_references_of_automatic_restorations() -> None:
         (LedgerReason.OFFENCE, 7),
         (LedgerReason.SIX_MONTHS, 7),
     ]
+
+
+def test_i16_wrong_types_are_refused_by_name() -> None:
+    with pytest.raises(PointsError) as err:
+        compute_points(
+            LicenceFacts(D("2010-01-01")),
+            [Offence(D("2024-01-01"), None, 1, C1)],  # type: ignore[arg-type]
+            asof=D("2024-06-01"),
+        )
+    assert (err.value.field, err.value.position) == ("effective", 0)
+    with pytest.raises(PointsError) as err:
+        compute_points(
+            LicenceFacts(D("2010-01-01")),
+            [Offence(D("2024-01-01"), D("2024-01-02"), 1, "C1")],
+            asof=D("2024-06-01"),
+        )  # type: ignore[arg-type]
+    assert err.value.field == "class"
