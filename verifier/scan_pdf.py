@@ -11,6 +11,7 @@ decoded or rendered.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -82,17 +83,20 @@ def embedded_images(
 def rendered_pages(
     document: pdfium.PdfDocument, dpi: int, limits: ScanLimits
 ) -> Iterator[tuple[int, Image.Image]]:
-    """Yield ``(page number from 1, grayscale image)`` for each page rendered at ``dpi``."""
-    scale = dpi / 72
+    """Yield ``(page number from 1, grayscale image)`` for each page rendered at ``dpi``.
+
+    A page too large for the pixel limit at ``dpi`` (an A0 poster at 300 dpi) is rendered at the
+    highest resolution that fits; a page that does not fit even at 72 dpi (one point per pixel,
+    over 200 inches square at the default limit) is refused: no paper document is that large.
+    """
     for index in range(len(document)):
         page = _page(document, index)
         width, height = page.get_size()
-        pixels = int(width * scale) * int(height * scale)
-        if pixels > limits.max_pixels:
-            raise TooManyPixelsError(
-                f"page too large at {dpi} dpi", pixels=pixels, limit=limits.max_pixels,
-                page=index + 1,
-            )
+        if width * height > limits.max_pixels:
+            pixels = int(width) * int(height)
+            raise TooManyPixelsError("page too large even at 72 dpi", pixels=pixels,
+                                     limit=limits.max_pixels, page=index + 1)
+        scale = min(dpi / 72, math.sqrt(limits.max_pixels / max(1.0, width * height)))
         try:
             bitmap = page.render(scale=scale, grayscale=True)
         except pdfium.PdfiumError as exc:

@@ -78,6 +78,10 @@ def serve_verifier(
         "timeout": 30,
         "graceful_timeout": 5,
         "keepalive": 2,
+        # Recycle workers now and then: image decoders are C code, and a slow leak there must
+        # not grow a worker for ever.
+        "max_requests": 2000,
+        "max_requests_jitter": 200,
         "limit_request_line": 8190,
         "accesslog": "-",
         "errorlog": "-",

@@ -278,3 +278,20 @@ def test_pdf_with_logos_and_a_noisy_scanned_page(adcs_text: str) -> None:
     scanned = Image.fromarray((page * 0.6 + 60 + rng.normal(0, 12, page.shape))
                               .clip(0, 255).astype(np.uint8), "L")
     assert scan(_pdf_of_images(*logos, scanned)) == [adcs_text]
+
+
+def test_poster_sized_pdf_page_is_rendered_within_the_pixel_limit(adcs_text: str) -> None:
+    from reportlab.pdfgen import canvas
+
+    from verifier.scan_testing import symbol_modules
+
+    # An A0 page (2384 × 3370 pt) is 139 megapixels at 300 dpi: rendered smaller, still read.
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(2384, 3370))
+    modules = symbol_modules(adcs_text)
+    side = 400 / modules.shape[0]
+    for row, col in zip(*np.nonzero(modules), strict=True):
+        pdf.rect(200 + col * side, 2000 - row * side, side, side, stroke=0, fill=1)
+    pdf.showPage()
+    pdf.save()
+    assert scan(out.getvalue()) == [adcs_text]
