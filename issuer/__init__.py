@@ -23,6 +23,7 @@ from issuer.errors import (
     CertificateNotValidError,
     DocumentTooLargeError,
     IssuerError,
+    NoLicenceHeldError,
     PayloadError,
     UnknownDriverError,
 )
@@ -52,7 +53,7 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     """Load the service (database, keys, reportlab) only when it is asked for."""
-    if name in {"Issuer", "IssuedDocument", "NoLicenceHeldError"}:
+    if name in {"Issuer", "IssuedDocument"}:
         from issuer import service
 
         return getattr(service, name)

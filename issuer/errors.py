@@ -12,6 +12,7 @@ __all__ = [
     "CertificateNotValidError",
     "DocumentTooLargeError",
     "IssuerError",
+    "NoLicenceHeldError",
     "PayloadError",
     "UnknownDriverError",
 ]
@@ -88,4 +89,17 @@ class CertificateNotValidError(IssuerError):
                          "(permis2d keys rotate) or issue on a date inside its validity")
         self.cert_id = cert_id
         self.field = "on"
+        self.position = 0
+
+
+class NoLicenceHeldError(IssuerError):
+    """The driver exists but holds no licence: there is no right to drive to certify."""
+
+    code = "no_licence"
+    status_hint = 404
+
+    def __init__(self, neph: str) -> None:
+        super().__init__(f"driver {neph!r} holds no licence: nothing to certify (field neph)")
+        self.neph = neph
+        self.field = "neph"
         self.position = 0

@@ -28,7 +28,7 @@ from issuer import log
 from issuer.datamatrix import QUIET_ZONE_MODULES, Symbol, render_symbol
 from issuer.errors import (
     CertificateNotValidError,
-    IssuerError,
+    NoLicenceHeldError,
     PayloadError,
     UnknownDriverError,
 )
@@ -46,19 +46,6 @@ from registry.records import load_driver_record
 from twoddoc import TwoDDocError, encode
 
 __all__ = ["IssuedDocument", "Issuer", "NoLicenceHeldError", "issue_from_facts"]
-
-
-class NoLicenceHeldError(IssuerError):
-    """The driver exists but holds no licence: there is no right to drive to certify."""
-
-    code = "no_licence"
-    status_hint = 404
-
-    def __init__(self, neph: str) -> None:
-        super().__init__(f"driver {neph!r} holds no licence: nothing to certify (field neph)")
-        self.neph = neph
-        self.field = "neph"
-        self.position = 0
 
 
 @dataclass(frozen=True)

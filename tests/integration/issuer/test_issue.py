@@ -211,3 +211,20 @@ def test_verifier_scanner_reads_our_pdf_and_says_valid(issuer: Issuer, tmp_path:
     trust = trust_module.TrustStore.load([issuer.keystore.export_trust(tmp_path / "trust")])
     report = policy.verify_text(texts[0], trust, at=ON).to_json()
     assert report["valid"] is True, report["reasons"]
+
+
+def test_driver_without_licence_is_refused(issuer: Issuer, tmp_path: Path) -> None:
+    from sqlalchemy.orm import Session
+
+    from issuer.errors import NoLicenceHeldError
+    from registry.models import Driver
+
+    with Session(issuer.engine) as session, session.begin():
+        session.add(Driver(neph="120375199999", civility="M", surname="Sanspermis",
+                           usage_name=None, birth_year=2001, birth_month=1, birth_day=2,
+                           birth_place="Nantes", birth_country="FR"))
+    with pytest.raises(NoLicenceHeldError) as info:
+        issuer.issue(DocumentKind.RIR, "120375199999", on=ON, now=NOW, requested_by="test",
+                     out=tmp_path / "x.pdf")
+    assert info.value.code == "no_licence" and info.value.field == "neph"
+    assert not (tmp_path / "x.pdf").exists()
