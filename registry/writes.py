@@ -65,6 +65,7 @@ _RESTRICTION = re.compile(r"\d{2}(\.\d{2,3})?")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _PREFECTURE = re.compile(r"\d{2,3}|2[AB]")
 MAX_FIRST_NAMES = 6
+HEAVY_CATEGORIES = frozenset({"C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +227,10 @@ def _validate_licence(lic: NewLicence) -> None:
         if cat.code in seen:
             raise _fail(f"category {cat.code} listed twice", f"{path}.code")
         seen.add(cat.code)
+        if cat.code in HEAVY_CATEGORIES and cat.valid_until is None:
+            # R221-11: the heavy categories are granted for a limited time, renewed after a
+            # medical visit, so the registry must know when each one ends.
+            raise _fail(f"category {cat.code} needs an end of validity", f"{path}.valid_until")
         if cat.valid_until is not None and cat.valid_until < cat.obtained:
             raise _fail("end of validity before the date obtained", f"{path}.valid_until")
         for j, code in enumerate(cat.restrictions):

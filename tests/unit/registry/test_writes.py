@@ -111,6 +111,11 @@ def _lic(**changes: Any) -> NewLicence:
             1,
         ),
         (
+            {"licence": _lic(categories=(NewCategory("D", date(2020, 1, 1)),))},
+            "licence.categories[0].valid_until",
+            None,
+        ),
+        (
             {"licence": _lic(courses=(NewCourse("C", date(2024, 3, 2), date(2024, 3, 1)),))},
             "licence.courses[0].end",
             None,
