@@ -115,3 +115,21 @@ def test_only_gs_lost(sign, pki_store: TrustStore) -> None:
     result = verify_text(kept_us, pki_store, at=AT, repair=True)
     assert result.valid and result.repaired
     assert result.text == text
+
+
+def test_annex_after_the_signature(pki, pki_store: TrustStore) -> None:
+    """v04 annex (§3.6): unsigned fields after <GS> behind the signature, also when wedged."""
+    from cryptography.hazmat.primitives import serialization
+
+    from twoddoc import EcdsaSigner, Header, encode
+
+    key = serialization.load_pem_private_key(
+        (pki / "keys" / "FR0T_T001.key.pem").read_bytes(), password=None)
+    day = dt.date(2025, 1, 10)
+    text = encode(Header(4, "FR0T", "T001", day, day, "00", "01", "FR"),
+                  [("10", "M JEAN"), ("24", "75001")], EcdsaSigner(key),  # type: ignore[arg-type]
+                  annex=[("10", "SERIE 42")])
+    assert verify_text(text, pki_store, at=AT).valid
+    result = verify_text(_wedge(text), pki_store, at=AT, repair=True)
+    assert result.valid and result.repaired
+    assert result.text == text
