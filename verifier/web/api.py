@@ -1,9 +1,10 @@
 """The verification API: ``POST /api/v1/verify``, ``GET /healthz``, ``GET /openapi.json``.
 
 Why the view is thin: reading the request (a multipart ``file``, a raw image/PDF body, a form
-field or JSON ``text``), the scanner (:mod:`verifier.scan`), the policy (:mod:`verifier.policy`),
-the disclosure rules (:mod:`verifier.web.disclosure`) and the audit log each live in their own
-module; this one only wires them and turns bad input into :class:`ApiError` naming the field.
+field, JSON or ``text/plain`` ``text``, or an uploaded text file starting with ``DC``), the
+scanner (:mod:`verifier.scan`), the policy (:mod:`verifier.policy`), the disclosure rules
+(:mod:`verifier.web.disclosure`) and the audit log each live in their own module; this one only
+wires them and turns bad input into :class:`ApiError` naming the field.
 
 The verification date ``at`` is today by the server's clock unless the request gives one
 (``YYYY-MM-DD``): a verifier replaying yesterday's checks, or a test, must be able to fix it, and
@@ -61,6 +62,10 @@ def verify() -> ResponseReturnValue:
     params, text, upload = _read_request()
     purpose = _purpose(params.get("purpose"))
     at = _date(params.get("at"))
+    if upload is not None and upload.startswith(b"DC") and len(upload) <= MAX_TEXT_LENGTH:
+        # A text file holding the barcode's content (saved from a hand scanner): no image or
+        # PDF starts with "DC" (PNG, JPEG, WebP, TIFF and PDF all have other magic numbers).
+        text, upload = upload.decode("latin-1"), None
     if upload is not None:
         channel = "file"
         texts = _scan(upload)
@@ -99,14 +104,9 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
         if text is not None and not isinstance(text, str):
             raise ApiError("bad_text", "text must be a string", field="text")
     elif content_type.startswith(_RAW_TYPES):
-        # Read one byte past the limit ourselves: a chunked body has no Content-Length for
-        # MAX_CONTENT_LENGTH to refuse up front.
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
-        upload = request.stream.read(limit + 1)
-        # werkzeug's stream stops at the limit and raises 413 on the next read, or returns more.
-        if len(upload) > limit or (len(upload) == limit and request.stream.read(1)):
-            raise ApiError("request_entity_too_large",
-                           "the request body is larger than the 10 MB limit", status=413)
+        upload = _raw_body()
+    elif content_type == "text/plain":
+        text = _raw_body().decode("latin-1")
     else:
         params.update({k: v for k, v in request.form.items() if k in ("purpose", "at")})
         text = request.form.get("text") or None
@@ -136,6 +136,20 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
 #: The page's French labels, accepted as well: a French client may send what it reads.
 _PURPOSE_ALIASES = {"employeur": Purpose.EMPLOYER, "loueur": Purpose.RENTAL,
                     "forces_de_l_ordre": Purpose.POLICE, "forces-de-l-ordre": Purpose.POLICE}
+
+
+def _raw_body() -> bytes:
+    """The request body, refused beyond the limit even when it comes chunked.
+
+    Why read it ourselves: a chunked body has no Content-Length for ``MAX_CONTENT_LENGTH`` to
+    refuse up front; werkzeug's stream stops at the limit and raises 413 on the next read.
+    """
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    data = request.stream.read(limit + 1)
+    if len(data) > limit or (len(data) == limit and request.stream.read(1)):
+        raise ApiError("request_entity_too_large",
+                       "the request body is larger than the 10 MB limit", status=413)
+    return data
 
 
 def _purpose(value: object) -> Purpose | None:

@@ -149,7 +149,8 @@ def openapi_document() -> dict[str, Any]:
         "summary": "Verify a 2D-Doc driving-licence document",
         "description": "Send an image (PNG, JPEG, WebP, TIFF) or a PDF as multipart `file` (or "
                        "as the raw body with its image/* or application/pdf type), or the "
-                       "barcode text as JSON `text` or form field `text` (hand-scanner text is "
+                       "barcode text as JSON `text`, form field `text`, a text/plain body or an "
+                       "uploaded text file starting with DC (hand-scanner text is "
                        "repaired when its separators were dropped). Limits: body 10 MB, image "
                        "40 megapixels, PDF 10 pages, a decode time budget.",
         "parameters": [
@@ -163,6 +164,7 @@ def openapi_document() -> dict[str, Any]:
             "application/json": {"schema": {"type": "object", "required": ["text"],
                                             "properties": {"text": {"type": "string"},
                                                            "purpose": purpose, "at": at}}},
+            "text/plain": {"schema": {"type": "string"}},
             "image/*": {"schema": {"type": "string", "contentMediaType": "image/*"}},
             "application/pdf": {"schema": {"type": "string",
                                            "contentMediaType": "application/pdf"}},

@@ -298,6 +298,17 @@ def test_hand_scanner_text_without_separators_is_repaired(service: Service, open
     assert body["notes"] and body["document"]["kind"] == "ADCS"
 
 
+def test_text_file_upload_and_plain_text_body(service: Service, openapi: dict,
+                                              texts: tuple[Texts, Path]) -> None:
+    raw = texts[0].valid_adcs.encode("latin-1") + b"\n"
+    as_file = _check(openapi, service.verify(files={"file": ("code.txt", raw, "text/plain")},
+                                             data={"purpose": "employer"}), 200)
+    assert as_file["valid"] is True and as_file["document"]["kind"] == "ADCS"
+    as_body = requests.post(f"{service.url}/api/v1/verify?purpose=police", data=raw,
+                            headers={"Content-Type": "text/plain"}, timeout=30)
+    assert _check(openapi, as_body, 200)["checks"]["signature"] is True
+
+
 def test_text_that_is_not_a_2ddoc(service: Service, openapi: dict) -> None:
     body = _check(openapi, service.verify(json={"text": "HC1:NCFOXN%TSMAHN-H9L87ZC8"}), 200)
     assert body["valid"] is False and _codes(body) == ["NOT_2DDOC"]
