@@ -2,9 +2,12 @@
 
 Why the database allocates the id: the row is inserted first, in the transaction that signs,
 renders and writes the document, and its autoincrement key (a PostgreSQL sequence; SQLite's
-``AUTOINCREMENT``, which never reuses a key, even after a rollback of the highest row) becomes DI
-``01``. Two documents can therefore never share an id, whatever the number of processes, and a
+``AUTOINCREMENT``, which never reuses the key of a deleted row) becomes DI ``01``. Concurrent
+transactions can therefore never get the same id, whatever the number of processes, and a
 document whose transaction rolls back (unreadable barcode, PDF not written) is not in the log.
+After a rollback SQLite may give that id again (PostgreSQL never does): harmless, because the
+rolled-back document is never published (the issuer renames its PDF into place only after the
+commit).
 
 The table lives on the registry's metadata (same database, ``registry.models.Base``); its schema is
 created by the Alembic revision ``registry/migrations/versions/i001_issuance_log.py``.

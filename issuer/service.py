@@ -10,9 +10,11 @@ Order of operations, and why:
    anything is allocated;
 2. lay the document out once to know its page count (DI ``09`` is signed);
 3. in ONE write transaction: insert the log row (the database allocates the document id), build
-   the payload, sign, draw and read back the DataMatrix, render the PDF, write it (when a path is
-   given), store the text's hash, commit. Any failure rolls the row back and removes the file:
-   nothing is logged as issued unless the PDF exists, and no id is ever given twice.
+   the payload, sign, draw and read back the DataMatrix, render the PDF, write it to a staged
+   file (when a path is given), store the text's hash, commit; then rename the staged file to
+   its name. Any failure rolls the row back and removes the staged file: nothing is logged as
+   issued unless the PDF was written, and no published document shares its id with another
+   (SQLite may hand a rolled-back id out again; that document was never published).
 """
 
 from __future__ import annotations
@@ -62,12 +64,18 @@ class IssuedDocument:
     path: Path | None = None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (never a half PDF)."""
+def _write_staged(path: Path, data: bytes) -> Path:
+    """Write ``data`` next to ``path`` under a temporary name, flushed to disk; return that name.
+
+    The rename to ``path`` happens only after the log transaction commits (:meth:`Issuer.issue`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with staged.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return staged
 
 
 def issue_from_facts(
@@ -172,7 +180,8 @@ class Issuer:
         facts = self.facts(neph, on=on, data_as_of=data_as_of)
         active = self.keystore.active_signer()
         _check_validity(active, on)
-        written: Path | None = None
+        target: Path | None = None
+        staged: Path | None = None
         try:
             with self.engine.begin() as connection:
                 document_id = log.allocate(
@@ -203,13 +212,17 @@ class Issuer:
                 if target is None and out_dir is not None:
                     target = out_dir / f"{kind.value}-{document_id}.pdf"
                 if target is not None:
-                    _write_atomic(target, issued.pdf)
-                    written = target
-        except BaseException:
-            if written is not None:
-                written.unlink(missing_ok=True)
-            raise
-        if written is None:
+                    staged = _write_staged(target, issued.pdf)
+            # Committed: now publish the file under its name. Renaming only after the commit
+            # means a rolled-back document (whose id SQLite may allocate again) is never
+            # published; a crash between commit and rename leaves the logged PDF staged.
+            if staged is not None and target is not None:
+                os.replace(staged, target)
+                staged = None
+        finally:
+            if staged is not None:
+                staged.unlink(missing_ok=True)
+        if target is None:
             return issued
         return IssuedDocument(issued.document_id, kind, issued.text, issued.pdf, issued.payload,
-                              issued.symbol, issued.pages, written)
+                              issued.symbol, issued.pages, target)
