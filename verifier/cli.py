@@ -8,8 +8,9 @@ so. ``--at`` is the verification date, default today in France, read here and no
 
 Output: with ``--json``, one JSON object per input on one line, in input order; otherwise a
 readable report per input. Exit codes: 0 every input valid, 1 some input invalid, 2 some input
-unreadable (unreadable file, not a 2D-Doc, malformed header, message or signature zone: the
-``parsed`` check failed) or an unusable trust source.
+unreadable (unreadable file, not a 2D-Doc, malformed header) or an unusable trust source. A
+2D-Doc whose header reads but whose message or signature zone is broken fails ``parsed`` and is
+*invalid* (exit 1), like any other forgery.
 """
 
 from __future__ import annotations

@@ -95,6 +95,12 @@ _CHECKS = tuple(Check)
 _CHECK_KEYS = tuple((check, check.value) for check in _CHECKS)
 _ORDER = {check: index for index, check in enumerate(_CHECKS)}
 
+#: The failures that make an input unreadable rather than invalid (issue 3: exit code 2).
+_UNREADABLE = frozenset(
+    {Reason.INPUT_UNREADABLE, Reason.INTERNAL_ERROR, Reason.NOT_2DDOC, Reason.HEADER_INVALID}
+)
+
+
 @dataclass(frozen=True)
 class Failure:
     """One failed check: its reason and, when useful, what exactly was wrong."""
@@ -137,13 +143,16 @@ class VerificationResult:
 
     @property
     def readable(self) -> bool:
-        """True when the text parsed as a 2D-Doc; False gives the CLI's exit code 2.
+        """False when the input is not a readable 2D-Doc at all; that gives the CLI's exit 2.
 
-        One rule, ``readable == parsed``: no file, not a 2D-Doc, a malformed header, message or
-        signature zone, or a wedged text that could not be repaired are all texts the verifier
-        could not read, whereas a parsed text that fails a check is read and *invalid*.
+        Issue 3 names what is unreadable: an unreadable file, a text that is not a 2D-Doc, a
+        malformed header. A text whose header reads but whose message or signature zone is
+        broken (a cut or tampered code, a wedged text that could not be repaired) *is* a 2D-Doc,
+        one that fails ``parsed``: it is reported invalid (exit 1), like any forgery.
         """
-        return self.checks.get(Check.PARSED) is True
+        if self.checks.get(Check.PARSED) is True:
+            return True
+        return not any(f.reason in _UNREADABLE for f in self.failures)
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data: valid, checks, reasons, header, fields, certificate."""
