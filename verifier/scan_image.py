@@ -82,6 +82,11 @@ def _variants(image: Image.Image) -> Iterator[tuple[str, Callable[[], Image.Imag
     yield "threshold", lambda: _adaptive_threshold(stretched, max(4, min(gray.size) // 40)), {
         "binarizer": zxingcpp.Binarizer.FixedThreshold
     }
+    # A small window with no offset sharpens a blurred symbol's module edges (a defocused
+    # phone photo): zxing-cpp reads it where its own binarizers see a grey smear.
+    yield "threshold-fine", lambda: _adaptive_threshold(stretched, 3, 0), {
+        "binarizer": zxingcpp.Binarizer.FixedThreshold
+    }
     yield "median", lambda: stretched.filter(ImageFilter.MedianFilter(3)), {}
     yield "blur-threshold", lambda: _adaptive_threshold(
         stretched.filter(ImageFilter.GaussianBlur(1.5)), max(4, min(gray.size) // 40)
