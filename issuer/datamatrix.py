@@ -1,10 +1,11 @@
 """DataMatrix rendering of a 2D-Doc text: C40 symbol, 1-px module matrix, 1-bit PNG, read-back.
 
-The spec (§10, annex "DataMatrix et 2D-DOC", p.136) requires an ECC 200 DataMatrix whose data
-stream starts with the C40 latch; zxing-cpp's writer cannot force that, so libdmtx encodes
-(the C40 scheme of pylibdmtx's ``scheme='C40'``, square symbol). :func:`encode_modules` asks
-libdmtx for its module data directly (one pixel per module); :func:`modules_from_rgb` derives the
-same matrix exactly from ``pylibdmtx.encode``'s 5-px RGB image, and the tests hold them equal.
+The spec (annex 10 "Datamatrix et 2D-DOC", p.136-142) wants an ECC 200 DataMatrix whose data
+stream starts with the C40 latch (codeword 230, §10.2); zxing-cpp's writer cannot force that,
+so libdmtx encodes (the C40 scheme of pylibdmtx's ``scheme='C40'``, square symbol).
+:func:`encode_modules` asks libdmtx for its module data directly (one pixel per module);
+:func:`modules_from_rgb` derives the same matrix exactly from ``pylibdmtx.encode``'s 5-px RGB
+image, and the tests hold them equal.
 
 The matrix becomes a 1-bit PNG at one pixel per module, with a quiet zone of
 :data:`QUIET_ZONE_MODULES` white modules, that the PDF scales up: it prints sharp at any
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 QUIET_ZONE_MODULES = 2
-"""White modules around the symbol inside the PNG (ISO 16022 asks for at least one)."""
+"""White modules around the symbol inside the PNG (spec §4.3, p.29: at least one)."""
 
 _LIBDMTX_MODULE_PX = 5  # libdmtx's default DmtxPropModuleSize
 _LIBDMTX_MARGIN_PX = 10  # libdmtx's default DmtxPropMarginSize
@@ -68,8 +69,8 @@ def _text_bytes(text: str) -> bytes:
 
 
 C40_LATCH = 230
-"""ECC 200 codeword that latches from ASCII to C40 (ISO/IEC 16022 §5.2.5): the spec's 2D-Doc
-stream must start with it (annex 10, p.136)."""
+"""ECC 200 codeword that latches from ASCII to C40 (spec annex 10.2, p.136, after ISO/IEC 16022):
+a 2D-Doc in C40 format opens with it."""
 
 
 def _encode(text: str) -> tuple[np.ndarray, bytes]:

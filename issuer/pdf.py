@@ -9,8 +9,10 @@ as it needs), then on every page a bottom band: what the signature does not cove
 document id, and the page number.
 
 The symbol is drawn from its 1-pixel-per-module image scaled to :func:`module_size` (at least
-0.4 mm per module, spec §10 annex p.136 print guidance) inside a white quiet zone, so a verifier can
-extract the image object from the PDF or rasterise the page at 200 dpi.
+0.4 mm per module when the printer is unknown, spec §4.4 p.30) inside a white quiet zone of two
+modules (at least one, §4.3 p.29), labelled "2D-DOC" (§4.1), on every page and so on the first
+(§4.2: a multi-page document carries it on its first page and DI 09 gives the page count). A
+verifier can extract the image object from the PDF or rasterise the page at 200 dpi.
 
 Costly set-up (font registration, template compilation) happens once per :class:`PDFRenderer`;
 issuing a document only lays it out (≈ 4 ms for one page).
