@@ -71,3 +71,25 @@ def test_fresh_data_dir_is_migrated_and_refuses_unknown_neph(settings) -> None: 
     assert result.exit_code == 1
     assert "unknown NEPH" in result.output
     assert Path(settings.database_url.removeprefix("sqlite:///")).exists()
+
+
+def test_issued_text_is_valid_for_permis2d_verify_until_expiry(issuer: Issuer,
+                                                              tmp_path: Path) -> None:
+    import json
+
+    runner = CliRunner()
+    issued = runner.invoke(cli, ["issue", "adcs", "--neph", "120375100001", "--text", "--on",
+                                 "2026-10-31", "--out", str(tmp_path / "a.pdf")],
+                           obj=issuer.settings)
+    assert issued.exit_code == 0, issued.output
+    text = issued.stdout_bytes.split(b"\n")[0]
+    trust = issuer.keystore.export_trust(tmp_path / "trust")
+    reports = {}
+    for day in ("2027-02-28", "2027-03-01"):
+        result = runner.invoke(cli, ["verify", "--trust", str(trust), "--at", day, "--json", "-"],
+                               input=text + b"\n", obj=issuer.settings)
+        reports[day] = (result.exit_code, json.loads(result.stdout.splitlines()[0]))
+    code, report = reports["2027-02-28"]
+    assert code == 0 and report["valid"] is True
+    code, report = reports["2027-03-01"]
+    assert code == 1 and report["checks"]["document_not_expired"] is False
