@@ -262,7 +262,7 @@ BENCHMARKS: list[tuple[str, Callable[[bytes], list[str]]]] = [
 ]
 
 
-def run(corpus: dict[str, list[tuple[str, bytes]]], repeat: int = 3) -> dict[str, dict]:
+def run(corpus: dict[str, list[tuple[str, bytes]]], repeat: int = 5) -> dict[str, dict]:
     """Decode every sample with every decoder; per category rates and medians.
 
     Each sample's time is the median of ``repeat`` runs (one run when it exceeds 300 ms).
@@ -271,18 +271,23 @@ def run(corpus: dict[str, list[tuple[str, bytes]]], repeat: int = 3) -> dict[str
     for category, samples in corpus.items():
         per: dict[str, list[tuple[bool, float]]] = {name: [] for name, _ in BENCHMARKS}
         for index, (text, data) in enumerate(samples):
-            # Rotate the order so no decoder always runs first (cold caches) or last.
+            # Interleave the decoders run by run, and rotate their order per sample, so that a
+            # burst of load from elsewhere on the machine hits all of them alike.
             shift = index % len(BENCHMARKS)
-            for name, decode in BENCHMARKS[shift:] + BENCHMARKS[:shift]:
-                times, found = [], []
-                for _ in range(repeat):
+            order = BENCHMARKS[shift:] + BENCHMARKS[:shift]
+            times: dict[str, list[float]] = {name: [] for name, _ in order}
+            read: dict[str, bool] = {}
+            for run_number in range(repeat):
+                for name, decode in order:
+                    if run_number and times[name][-1] > 300:
+                        continue  # slow reads (timeouts) are not repeated
                     gc.collect()
                     start = time.perf_counter()
                     found = decode(data)
-                    times.append((time.perf_counter() - start) * 1000)
-                    if times[-1] > 300:  # slow reads (timeouts) are not repeated
-                        break
-                per[name].append((text in found, statistics.median(times)))
+                    times[name].append((time.perf_counter() - start) * 1000)
+                    read[name] = text in found
+            for name, _ in order:
+                per[name].append((read[name], statistics.median(times[name])))
         row: dict[str, object] = {"n": len(samples)}
         for name, outcomes in per.items():
             row[f"{name}_rate"] = sum(ok for ok, _ in outcomes) / len(outcomes)
@@ -316,7 +321,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=8, help="samples per category")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per sample")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per sample")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     args = parser.parse_args()
     started = time.perf_counter()
