@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
@@ -12,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from hypothesis import given
 from hypothesis import strategies as st
 
+from twoddoc import Header, decode, encode, verify_signature
 from twoddoc.errors import (
     EncodeError,
     SignatureError,
@@ -112,3 +115,38 @@ def test_der_to_raw_inverts_encode_dss_signature(half: int, data: st.DataObject)
     raw = der_to_raw(encode_dss_signature(r, s), half)
     assert raw == r.to_bytes(half, "big") + s.to_bytes(half, "big")
     assert raw_to_der(raw) == encode_dss_signature(r, s)
+
+
+_EDGE_BYTES = st.sampled_from([0x00, 0x01, 0x7F, 0x80, 0xFF])
+
+
+@given(st.sampled_from([32, 48, 66]), _EDGE_BYTES, _EDGE_BYTES, _EDGE_BYTES, st.data())
+def test_der_table_path_equals_cryptography_at_every_leading_byte(
+        half: int, r0: int, s0: int, second: int, data: st.DataObject) -> None:
+    # The table path serves halves without a leading zero, the stripping path the others:
+    # leading bytes 00, 01, 7F, 80, FF decide the padding, so draw them on purpose.
+    body = data.draw(st.binary(min_size=2 * half - 3, max_size=2 * half - 3))
+    raw = bytes([r0, second]) + body[:half - 2] + bytes([s0]) + body[half - 2:]
+    expected = encode_dss_signature(int.from_bytes(raw[:half], "big"),
+                                    int.from_bytes(raw[half:], "big"))
+    assert raw_to_der(raw) == expected
+
+
+def test_verify_signature_with_a_cached_key_keeps_errors(
+        p256_key: ec.EllipticCurvePrivateKey) -> None:
+    # The second call takes the cached-key path: same outcome and same error as the first.
+    header = Header(4, "FR00", "0001", date(2024, 2, 29), date(2024, 2, 29), "00", "01", "FR")
+    text = encode(header, [("6G", "DUPONT")], EcdsaSigner(p256_key))
+    public = p256_key.public_key()
+    for _ in range(2):
+        verify_signature(decode(text), public)
+    forged = decode(text.replace("6GDUPONT", "6GDUPONS"))
+    for _ in range(2):
+        with pytest.raises(SignatureError) as info:
+            verify_signature(forged, public)
+        assert type(info.value) is SignatureError
+        assert info.value.position == forged.signature_position
+    other = ec.generate_private_key(ec.SECP384R1()).public_key()
+    for _ in range(2):
+        with pytest.raises(SignatureLengthError):
+            verify_signature(decode(text), other)
