@@ -295,3 +295,20 @@ def test_poster_sized_pdf_page_is_rendered_within_the_pixel_limit(adcs_text: str
     pdf.showPage()
     pdf.save()
     assert scan(out.getvalue()) == [adcs_text]
+
+
+@pytest.mark.parametrize(("mode", "fmt"), [("1", "PNG"), ("P", "PNG"), ("LA", "PNG"),
+                                           ("CMYK", "JPEG"), ("CMYK", "TIFF"), ("I", "TIFF")])
+def test_every_pixel_mode(adcs_text: str, mode: str, fmt: str) -> None:
+    image = render_datamatrix(adcs_text, module_px=4).convert(mode)
+    assert Image.open(io.BytesIO(_encode(image, fmt))).mode == mode
+    assert scan(_encode(image, fmt)) == [adcs_text]
+
+
+def test_multi_page_tiff_reads_every_page(adcs_text: str, other_text: str) -> None:
+    first = render_datamatrix(adcs_text, module_px=4)
+    second = render_datamatrix(other_text, module_px=4)
+    data = _encode(first, "TIFF", save_all=True, append_images=[second])
+    assert scan(data) == [adcs_text, other_text]
+    with pytest.raises(TooManyPagesError):
+        scan(data, limits=ScanLimits(max_pages=1))
