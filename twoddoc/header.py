@@ -34,6 +34,9 @@ HEADER_LENGTHS = {1: 22, 2: 22, 3: 24, 4: 26}
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _VERSIONS = {"01": 1, "02": 2, "03": 3, "04": 4}
+#: Marker + version → (version, header length): one lookup decides both for a well-formed code.
+_LEADS = {f"{MARKER}{text}": (version, HEADER_LENGTHS[version])
+          for text, version in _VERSIONS.items()}
 _HEX = frozenset("0123456789ABCDEF")
 _EPOCH_ORDINAL = date(2000, 1, 1).toordinal()
 _from_ordinal = date.fromordinal
@@ -41,6 +44,9 @@ _new = tuple.__new__
 # Hex date → date, filled as codes are read: scans of one day's documents share their dates.
 _DATE_CACHE: dict[str, date | None] = {"FFFF": None}
 _DATE_CACHE_LIMIT = 4096
+# The 8 hex digits of both header dates → (emission, signature), checked and converted once:
+# an issuer signs a day's documents with the same two dates, so a verifier sees few pairs.
+_DATE_PAIRS: dict[str, tuple[date | None, date | None]] = {}
 
 
 def _cached_date(text: str) -> date | None:
@@ -52,6 +58,16 @@ def _cached_date(text: str) -> date | None:
         if len(_DATE_CACHE) < _DATE_CACHE_LIMIT:
             _DATE_CACHE[text] = value
         return value
+
+
+def _date_pair(dates: str) -> tuple[date | None, date | None] | None:
+    """Both header dates from their 8 characters, or ``None`` when one is not upper hex."""
+    if len(dates) != 8 or not _HEX.issuperset(dates):
+        return None
+    pair = (_cached_date(dates[:4]), _cached_date(dates[4:]))
+    if len(_DATE_PAIRS) < _DATE_CACHE_LIMIT:
+        _DATE_PAIRS[dates] = pair
+    return pair
 
 
 class Header(NamedTuple):
@@ -94,19 +110,23 @@ def _check(text: str, start: int, size: int, allowed: frozenset[str], field: str
 def parse_header(text: str) -> Header:
     """Parse the header at the start of ``text`` (the whole code may follow it).
 
-    A well-formed header is checked with a few set operations; anything else goes through
-    ``_parse_header_checked``, which names the first faulty field and character.
+    A well-formed header is checked with one lookup for marker and version, a memoised date
+    pair and a set operation or two; anything else goes through ``_parse_header_checked``,
+    which names the first faulty field and character.
     """
-    version = _VERSIONS.get(text[2:4]) if text[:2] == MARKER else None
-    if version is not None:
-        length = HEADER_LENGTHS[version]
+    lead = _LEADS.get(text[:4])
+    if lead is not None:
+        version, length = lead
         dates = text[12:20]
-        if (len(text) >= length and _ALNUM.issuperset(text[4:length]) and _HEX.issuperset(dates)
+        pair = _DATE_PAIRS.get(dates) or _date_pair(dates)
+        if (pair is not None and len(text) >= length and _ALNUM.issuperset(text[4:length])
                 and (version < 4 or _UPPER.issuperset(text[24:26]))):
+            if version == 4:
+                return _new(Header, (4, text[4:8], text[8:12], pair[0], pair[1], text[20:22],
+                                     text[22:24], text[24:26]))
             return _new(Header, (
-                version, text[4:8], text[8:12], _cached_date(dates[:4]), _cached_date(dates[4:]),
-                text[20:22], text[22:24] if version >= 3 else ANTS_PERIMETER,
-                text[24:26] if version >= 4 else None))
+                version, text[4:8], text[8:12], pair[0], pair[1], text[20:22],
+                text[22:24] if version == 3 else ANTS_PERIMETER, None))
     return _parse_header_checked(text)
 
 

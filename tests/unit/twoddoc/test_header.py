@@ -129,3 +129,22 @@ def test_parse_is_strict_and_exact(prefix: str, rest: str) -> None:
     else:
         # Whatever is accepted is written back identically: nothing was repaired or guessed.
         assert format_header(header) == text[:header.length]
+
+
+def test_memoised_dates_never_let_a_bad_header_through() -> None:
+    # The date pair is memoised by its exact 8 characters: a header read before must not make
+    # a lower-case or truncated variant acceptable, and the cached dates must stay right.
+    good = "DC04FR0AXT4A0E840E8A0101FR"
+    for _ in range(2):
+        assert parse_header(good) == EXAMPLES[good]
+    for text, field, position in (("DC04FR0AXT4A0e840E8A0101FR", "emission_date", 13),
+                                  ("DC04FR0AXT4A0E840E8A01", "perimeter", 22),
+                                  ("DC04FR0AXT4A0E840E8A0101fR", "country", 24)):
+        with pytest.raises(HeaderError) as info:
+            parse_header(text)
+        assert (info.value.field, info.value.position) == (field, position)
+    # 0x2279 = 8825 days after 2000-01-01 is 29 February 2024; 0x227A is 1 March.
+    leap = parse_header("DC03FR0AXT4A2279227A0101")
+    assert (leap.emission_date, leap.signature_date) == (date(2024, 2, 29), date(2024, 3, 1))
+    swapped = parse_header("DC03FR0AXT4A227A22790101")
+    assert (swapped.emission_date, swapped.signature_date) == (date(2024, 3, 1), date(2024, 2, 29))
