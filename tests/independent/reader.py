@@ -60,10 +60,12 @@ __all__ = [
     "SignatureCheckError",
     "TrustFolder",
     "UnknownCertificateError",
+    "check_type_ab",
     "date_to_hex",
     "encode_text",
     "hex_to_date",
     "parse",
+    "sign_text",
     "verify",
 ]
 
@@ -120,6 +122,10 @@ class DataId:
             bad = next(i for i, c in enumerate(value) if not re.fullmatch(f"[{self.chars}]", c))
             raise ReaderError(f"character {value[bad]!r} not allowed",
                               field=f"DI {self.di}", position=position + bad)
+        allowed = _ENUMERATED.get(self.di)
+        if allowed is not None and value not in allowed:
+            raise ReaderError(f"{value!r} is not one of the values the spec lists",
+                              field=f"DI {self.di}", position=position)
 
 
 def _di(di: str, lo: int, hi: int | None, chars: str, section: str) -> DataId:
@@ -161,9 +167,38 @@ DATA_IDS: dict[str, DataId] = {d.di: d for d in (
     _di("E8", 12, 12, "0-9", "§7.16 p.98"),
 )}
 
+#: DIs of perimeter 01 that type AB may NOT carry (§8 p.99), known only to the encoder so that
+#: tests can build such codes: AF, points removed by an offence (§7 p.68), is type A1's.
+OTHER_DIS: dict[str, DataId] = {"AF": _di("AF", 1, 1, "0-9A-Z", "§7 p.68")}
+
 #: §8.15 (p.115): mandatory DIs of type AB; E4 takes one of four values (§7.16, p.98).
 AB_MANDATORY = ("09", "60", "69", "6A", "6G", "6H", "AC", "E4", "E5", "E8")
 E4_VALUES = ("RII", "RIR", "RRP", "APC")
+
+
+#: DIs whose values the spec enumerates: E4 (§7.16 p.98), E5 (annex 13 p.148).
+_ENUMERATED: dict[str, frozenset[str]] = {
+    "E4": frozenset(E4_VALUES),
+    "E5": frozenset(LICENCE_STATES),
+}
+
+
+def check_type_ab(reading: Reading) -> None:
+    """Raise unless ``reading`` is a complete type AB code of perimeter 01 (§8.15, p.115).
+
+    Also: type AB must carry an emission date (§6.1 table, p.32: column "Date d'émission" O).
+    """
+    h = reading.header
+    if h.doc_type != "AB" or (h.perimeter or "01") != "01":
+        raise ReaderError(f"type {h.doc_type}/{h.perimeter} is not AB/01",
+                          field="header.doc_type", position=20)
+    if h.emission_date is None:
+        raise ReaderError("type AB needs an emission date, not FFFF", field="header.emission_date",
+                          position=12)
+    missing = [di for di in AB_MANDATORY if reading.get(di) is None]
+    if missing:
+        raise ReaderError(f"mandatory DIs of type AB missing: {missing}", field="message",
+                          position=len(reading.signed_data))
 
 
 def hex_to_date(value: str, *, field: str = "date", position: int = 0) -> dt.date | None:
@@ -359,7 +394,7 @@ def _encode_fields(fields: Sequence[tuple[str, str] | tuple[str, str, bool]]) ->
     for k, item in enumerate(fields):
         di, value = item[0], item[1]
         truncated = len(item) > 2 and bool(item[2])
-        spec = DATA_IDS[di]
+        spec = DATA_IDS.get(di) or OTHER_DIS[di]
         out.append(di + value)
         last = k == len(fields) - 1
         if truncated:
@@ -378,17 +413,24 @@ def _curve_hash(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey
     return algorithm, 2 * ((size + 7) // 8)
 
 
-def encode_text(header: Header, fields: Sequence[tuple[str, str] | tuple[str, str, bool]],
-                key: ec.EllipticCurvePrivateKey, *,
-                annex: Sequence[tuple[str, str]] = (), pad: bool = False) -> str:
-    """Build and sign a C40 2D-Doc text (no C40 check of values beyond our DI table)."""
-    data = header.text() + _encode_fields(fields)
+def sign_text(data: str, key: ec.EllipticCurvePrivateKey, *, pad: bool = False) -> str:
+    """Append ``<US>`` and the Base32 r||s signature of ``data`` (§3.5.2, pp.25–26).
+
+    ``data`` is taken as is (header + message), so a test can sign a deliberately bad message.
+    """
     algorithm, length = _curve_hash(key)
-    r, s = decode_dss_signature(key.sign(data.encode("ascii"), ec.ECDSA(algorithm)))
+    r, s = decode_dss_signature(key.sign(data.encode("latin-1"), ec.ECDSA(algorithm)))
     half = length // 2
     raw = r.to_bytes(half, "big") + s.to_bytes(half, "big")
     sig = base64.b32encode(raw).decode("ascii")
-    text = data + US + (sig if pad else sig.rstrip("="))
+    return data + US + (sig if pad else sig.rstrip("="))
+
+
+def encode_text(header: Header, fields: Sequence[tuple[str, str] | tuple[str, str, bool]],
+                key: ec.EllipticCurvePrivateKey, *,
+                annex: Sequence[tuple[str, str]] = (), pad: bool = False) -> str:
+    """Build and sign a C40 2D-Doc text; values are used as given (tests fold them)."""
+    text = sign_text(header.text() + _encode_fields(fields), key, pad=pad)
     if annex:
         text += GS + _encode_fields(annex)
     return text
@@ -520,7 +562,8 @@ def verify(reading: Reading, trust: TrustFolder) -> x509.Certificate:
         raise ChainError(f"{h.cert_id} not issued by {h.ca_id}: {exc}") from exc
     for crl in trust.crls:
         if (crl.issuer == ca.subject and crl.is_signature_valid(ca.public_key())
-                and crl.get_revoked_certificate_by_serial_number(leaf.serial_number)):
+                and crl.get_revoked_certificate_by_serial_number(leaf.serial_number)
+                is not None):
             raise CertificateRevokedError(f"{h.ca_id}/{h.cert_id} is revoked")
     day = h.signature_date
     assert day is not None
