@@ -68,13 +68,50 @@ _COMBINING = re.compile("[{}]".format("".join(
 _LIGATURE_CHARS = frozenset("ŒœÆæßẞØøĐđÐðÞþŁłı’‘‐‑–—\u00a0")
 
 
-def fold(value: str) -> str:
-    """Upper-case ``value`` and strip its accents (NFKD, drop combining marks, expand ligatures)."""
-    if value.isascii():
-        return value.upper()
+def _fold_unicode(value: str) -> str:
+    """The general fold: expand ligatures, NFKD, drop combining marks, upper-case."""
     if not _LIGATURE_CHARS.isdisjoint(value):
         value = value.translate(_LIGATURES)
     return _COMBINING.sub("", unicodedata.normalize("NFKD", value)).upper()
+
+
+def _latin1_fold_table() -> bytes:
+    """A byte table folding each Latin-1 character that folds to one ASCII character.
+
+    ASCII maps to itself; é → E, Ç → C, ÿ → Y…; every other byte (Æ → AE, ß → SS, µ → μ, ¼…)
+    maps to itself, so it stays non-ASCII and sends the text to ``_fold_unicode``.
+    """
+    table = bytearray(range(256))
+    for code in range(0x80, 0x100):
+        folded = _fold_unicode(chr(code))
+        if len(folded) == 1 and folded.isascii():
+            table[code] = ord(folded)
+    return bytes(table)
+
+
+_LATIN1_FOLD = _latin1_fold_table()
+
+
+def fold(value: str) -> str:
+    """Upper-case ``value`` and strip its accents (NFKD, drop combining marks, expand ligatures).
+
+    French names are Latin-1 ("Sébastien", "Condé"): they are folded byte-wise through a
+    256-entry table built from the general fold at import, four C calls instead of NFKD and a
+    regular expression (which also spare the signer's CPU caches). NFKD decomposes each
+    precomposed character on its own and Latin-1 holds no combining mark, so the table gives
+    exactly the general result (tested over all of Latin-1); anything else takes the general
+    path.
+    """
+    if value.isascii():
+        return value.upper()
+    try:
+        data = value.encode("latin-1")
+    except UnicodeEncodeError:
+        return _fold_unicode(value)
+    folded = data.translate(_LATIN1_FOLD)
+    if folded.isascii():
+        return folded.decode("ascii").upper()
+    return _fold_unicode(value)
 
 
 def normalise(value: str, charset: Charset, *, field: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from twoddoc.c40 import CHARACTERS, Charset, c40_size, fold, normalise
+from twoddoc.c40 import CHARACTERS, Charset, _fold_unicode, c40_size, fold, normalise
 from twoddoc.errors import EncodeError
 
 
@@ -25,6 +25,22 @@ from twoddoc.errors import EncodeError
 )
 def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded
+
+
+def test_latin1_table_folds_every_character_as_the_general_path() -> None:
+    # The byte table is a shortcut for Latin-1 text: each of its 128 upper characters must
+    # fold exactly as NFKD + mark removal does, including those it leaves to that path.
+    for code in range(0x80, 0x100):
+        assert fold(chr(code)) == _fold_unicode(chr(code)), hex(code)
+    assert fold("Jules/Sébastien/César") == "JULES/SEBASTIEN/CESAR"
+    assert fold("Ærø ß µ ½") == _fold_unicode("Ærø ß µ ½")  # leaves the table
+
+
+@given(st.text(st.characters(max_codepoint=0xFF) | st.sampled_from("ŒłĐı’\u0301\u0327ǅﬁ"),
+               max_size=16))
+def test_fold_shortcut_equals_the_general_fold(raw: str) -> None:
+    # Mixed texts: Latin-1 (table), other letters, lone combining marks (general path).
+    assert fold(raw) == _fold_unicode(raw)
 
 
 @pytest.mark.parametrize(
