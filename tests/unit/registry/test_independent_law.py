@@ -23,9 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
+from permis2d.cli import cli
+from permis2d.settings import Settings
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "registry" / "independent"
 FILES = sorted(DATA.glob("*.json"))
+ROBUSTNESS = sorted((DATA / "robustness").glob("*.json"))
 CITATION_MARKERS = ("L223-", "R223-", "art. 641 CPC", "RULES I")
 
 
@@ -34,10 +39,10 @@ def _load(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _params() -> list[Any]:
+def _params(files: list[Path]) -> list[Any]:
     """One pytest param per file, id = file stem, strict xfail when the file documents a bug."""
     params = []
-    for path in FILES:
+    for path in files:
         reason = _load(path).get("xfail")
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         params.append(pytest.param(path, id=path.stem, marks=marks))
@@ -59,18 +64,16 @@ def _command() -> list[str]:
     return [sys.executable, "-c", "from permis2d.cli import main; main()"]
 
 
-@pytest.fixture(scope="module")
-def simulated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    """Run every scenario through one ``permis2d points simulate FILE`` process, by name."""
-    work = tmp_path_factory.mktemp("independent-law")
+def _simulate(work: Path, payload: Any) -> subprocess.CompletedProcess[str]:
+    """Run ``permis2d points simulate FILE`` in a real process on ``payload`` written to FILE."""
     scenarios = work / "scenarios.json"
-    scenarios.write_text(json.dumps([_load(p)["input"] for p in FILES]), encoding="utf-8")
+    scenarios.write_text(json.dumps(payload), encoding="utf-8")
     env = {
         **os.environ,
         "PERMIS2D_DATA_DIR": str(work / "data"),
         "PERMIS2D_KEY_PASSPHRASE": "test-passphrase",
     }
-    proc = subprocess.run(
+    return subprocess.run(
         [*_command(), "points", "simulate", str(scenarios)],
         capture_output=True,
         text=True,
@@ -78,6 +81,13 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, A
         timeout=120,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Run every scenario through one ``permis2d points simulate FILE`` process, by name."""
+    work = tmp_path_factory.mktemp("independent-law")
+    proc = _simulate(work, [_load(p)["input"] for p in FILES])
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)
     assert isinstance(results, list)
@@ -125,7 +135,7 @@ def test_expectation_is_self_consistent(path: Path) -> None:
         assert later or running <= 12
 
 
-@pytest.mark.parametrize("path", _params())
+@pytest.mark.parametrize("path", _params(FILES))
 def test_engine_agrees_with_the_law(path: Path, simulated: dict[str, dict[str, Any]]) -> None:
     """The engine's balance, status, calendar and ledger equal the hand-derived expectation."""
     vector = _load(path)
@@ -136,3 +146,27 @@ def test_engine_agrees_with_the_law(path: Path, simulated: dict[str, dict[str, A
     ]
     assert got["calendar"] == expected["calendar"], vector["why"]
     assert got["ledger"] == expected["ledger"], vector["why"]
+
+
+@pytest.mark.parametrize("path", _params(ROBUSTNESS))
+def test_far_dates_give_a_result_or_a_named_refusal(path: Path, settings: Settings) -> None:
+    """A valid date whose delays pass 9999-12-31 gives a result or exit 2 naming a field.
+
+    Why: the house rule is a specific error naming the field (exit 2), never a traceback; these
+    dates are real ``YYYY-MM-DD`` dates, so the input validation lets them through. In-process
+    (click's runner) to stay fast: an uncaught exception shows as ``result.exception``.
+    """
+    vector = _load(path)
+    result = CliRunner().invoke(
+        cli, ["points", "simulate", "-"], input=json.dumps(vector["input"]), obj=settings
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert result.exit_code in (0, 2), result.stderr
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)["name"] == vector["input"]["name"]
+    else:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1
+        assert lines[0].startswith("Error: scenario #0")
