@@ -60,6 +60,7 @@ __all__ = [
     "SignatureCheckError",
     "TrustFolder",
     "UnknownCertificateError",
+    "check_signature",
     "check_type_ab",
     "date_to_hex",
     "encode_text",
@@ -527,6 +528,18 @@ def _verify_raw(public_key: ec.EllipticCurvePublicKey, raw: bytes, data: bytes) 
         raise BadSignatureError("ECDSA signature does not verify") from exc
 
 
+def check_signature(reading: Reading, certificate: x509.Certificate) -> None:
+    """Verify the ECDSA signature with ``certificate``'s key; hash and length from its curve.
+
+    The curve, not the barcode, chooses the hash (§3.5.2 table, p.26). Raises
+    :class:`BadSignatureError`.
+    """
+    key = certificate.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        raise BadSignatureError("not an EC certificate")
+    _verify_raw(key, reading.signature, reading.signed_data)
+
+
 def verify(reading: Reading, trust: TrustFolder) -> x509.Certificate:
     """Check signature, chain, CRL and validity at the signature date; return the leaf.
 
@@ -541,18 +554,15 @@ def verify(reading: Reading, trust: TrustFolder) -> x509.Certificate:
     errors: list[BadSignatureError] = []
     leaf = None
     for cand in candidates:
-        key = cand.public_key()
-        if not isinstance(key, ec.EllipticCurvePublicKey):
-            continue
         try:
-            _verify_raw(key, reading.signature, reading.signed_data)
+            check_signature(reading, cand)
         except BadSignatureError as exc:
             errors.append(exc)
             continue
         leaf = cand
         break
     if leaf is None:
-        raise errors[0] if errors else BadSignatureError("no EC certificate")
+        raise errors[0]
     ca = trust.ca(h.ca_id)
     if ca is None:
         raise ChainError(f"CA {h.ca_id} not in the trust folder")

@@ -158,6 +158,7 @@ def test_mandatory_fields_of_type_ab_are_present(world: dict) -> None:
     for doc in world["issued"]:
         missing = [di for di in reader.AB_MANDATORY if doc.reading.get(di) is None]
         assert not missing, f"{doc.kind}: missing {missing}"
+        reader.check_type_ab(doc.reading)
         assert doc.reading.annex == (), "our documents carry no unsigned annex"
 
 

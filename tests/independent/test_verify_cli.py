@@ -232,6 +232,13 @@ CASES: dict[str, tuple[Callable[[Keys], str], bool, dict[str, bool], str | None]
                    False, {}, BUGS["rir_bad_e4"]),
     "rir_bad_e5": (lambda k: reader.encode_text(header(), replace(RIR, "E5", "99"), k.valid),
                    False, {}, BUGS["rir_bad_e5"]),
+    # Type AB is defined in perimeter 01 only (§6.1 p.32, §8.15 p.115).
+    "rir_wrong_perimeter": (lambda k: reader.encode_text(
+        Header(4, "FR00", "0001", SIGNED, SIGNED, "AB", "02", "FR"), RIR, k.valid),
+        False, {"document_type_known": False}, None),
+    # A 64-byte P-256 signature under the P-384 certificate 0004: the curve decides (p.26).
+    "rir_wrong_curve": (lambda k: reader.encode_text(header("0004"), RIR, k.valid),
+                        False, {"signature": False}, None),
     # Not 2D-Docs at all: exit 2, parsed false.
     "garbage": (lambda k: "hello, world", False, {"parsed": False}, None),
     "empty": (lambda k: "", False, {"parsed": False}, None),
