@@ -30,10 +30,11 @@ import os
 import struct
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageOps
 
 from verifier.scan_errors import (
     CorruptFileError,
@@ -177,40 +178,55 @@ def _only_twoddocs(found: _Found) -> list[str]:
     raise NoTwoDDocError("no 2D-Doc DataMatrix found in the file")
 
 
+@contextmanager
+def _pillow_errors(kind: str, limits: ScanLimits, pixels: int | None = None,
+                   page: int | None = None) -> Iterator[None]:
+    """Turn Pillow's exceptions, and its decompression-bomb warning, into our errors.
+
+    Pillow warns above ``MAX_IMAGE_PIXELS`` and only raises at twice that: here the warning is an
+    error (issue 6, part 5). The filter is set only around Pillow's own calls, never across a
+    ``yield``, so that the process's warning filters are restored in order.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        claimed = pixels if pixels is not None else _claimed_pixels(exc)
+        raise TooManyPixelsError("image too large", pixels=claimed, limit=limits.max_pixels,
+                                 page=page) from exc
+    except _PILLOW_FAILURES as exc:
+        raise CorruptFileError(f"the {kind.upper()} image cannot be decoded: {exc}",
+                               page=page) from exc
+
+
 def _open_image(data: bytes, kind: str, limits: ScanLimits) -> Iterator[Image.Image]:
-    """Yield each frame of an image file, upright and 8-bit, held to the pixel limit."""
-    with warnings.catch_warnings():
-        # Pillow warns above MAX_IMAGE_PIXELS and only raises at twice that: a warning here is
-        # an error (issue 6, part 5). We also compare the header's size with our own limit
-        # before any pixel is decoded, so the guard holds whatever the global is.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]])
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise TooManyPixelsError("image too large", pixels=_claimed_pixels(exc),
-                                     limit=limits.max_pixels) from exc
-        except _PILLOW_FAILURES as exc:
-            raise CorruptFileError(f"the {kind.upper()} image cannot be read: {exc}") from exc
+    """Yield each frame of an image file, upright and 8-bit, held to the pixel limit.
+
+    We compare the header's size with our own limit before any pixel is decoded, so the guard
+    holds whatever Pillow's global ``MAX_IMAGE_PIXELS`` is.
+    """
+    with _pillow_errors(kind, limits):
+        image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]])
         frames = getattr(image, "n_frames", 1)
-        if frames > limits.max_pages:
-            raise TooManyPagesError(frames, limits.max_pages)
-        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-            page = number if frames > 1 else None
-            pixels = frame.width * frame.height
-            if pixels > limits.max_pixels:
-                raise TooManyPixelsError("image too large", pixels=pixels,
-                                         limit=limits.max_pixels, page=page)
-            try:
-                frame.load()
-                # Only a phone photo's EXIF orientation 2-8 needs a turn; skip the copy otherwise.
-                turned = frame.getexif().get(_ORIENTATION, 1) not in (0, 1)
-                yield _eight_bit(ImageOps.exif_transpose(frame) if turned else frame)
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-                raise TooManyPixelsError("image too large", pixels=pixels,
-                                         limit=limits.max_pixels, page=page) from exc
-            except _PILLOW_FAILURES as exc:
-                raise CorruptFileError(f"the {kind.upper()} image cannot be decoded: {exc}",
-                                       page=page) from exc
+    if frames > limits.max_pages:
+        raise TooManyPagesError(frames, limits.max_pages)
+    for index in range(frames):
+        page = index + 1 if frames > 1 else None
+        with _pillow_errors(kind, limits, page=page):
+            image.seek(index)
+        pixels = image.width * image.height
+        if pixels > limits.max_pixels:
+            raise TooManyPixelsError("image too large", pixels=pixels, limit=limits.max_pixels,
+                                     page=page)
+        with _pillow_errors(kind, limits, pixels=pixels, page=page):
+            image.load()
+            # Only a phone photo's EXIF orientation 2-8 needs a turn; skip the copy otherwise.
+            turned = image.getexif().get(_ORIENTATION, 1) not in (0, 1)
+            frame = _eight_bit(ImageOps.exif_transpose(image) if turned else image)
+            if frames > 1 and frame is image:
+                frame = image.copy()  # the next seek() replaces the pixels of ``image``
+        yield frame
 
 
 def _claimed_pixels(exc: Exception) -> int:
