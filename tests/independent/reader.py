@@ -63,6 +63,7 @@ __all__ = [
     "check_signature",
     "check_type_ab",
     "date_to_hex",
+    "encode_fields",
     "encode_text",
     "hex_to_date",
     "parse",
@@ -389,7 +390,7 @@ def parse(text: str | bytes) -> Reading:
 
 # --- encoding (our own test codes) ---------------------------------------------------------
 
-def _encode_fields(fields: Sequence[tuple[str, str] | tuple[str, str, bool]]) -> str:
+def encode_fields(fields: Sequence[tuple[str, str] | tuple[str, str, bool]]) -> str:
     """Message blocks by §3.4.1: GS after a variable value unless last or at its maximum."""
     out = []
     for k, item in enumerate(fields):
@@ -431,9 +432,9 @@ def encode_text(header: Header, fields: Sequence[tuple[str, str] | tuple[str, st
                 key: ec.EllipticCurvePrivateKey, *,
                 annex: Sequence[tuple[str, str]] = (), pad: bool = False) -> str:
     """Build and sign a C40 2D-Doc text; values are used as given (tests fold them)."""
-    text = sign_text(header.text() + _encode_fields(fields), key, pad=pad)
+    text = sign_text(header.text() + encode_fields(fields), key, pad=pad)
     if annex:
-        text += GS + _encode_fields(annex)
+        text += GS + encode_fields(annex)
     return text
 
 

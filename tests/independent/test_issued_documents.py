@@ -67,7 +67,7 @@ class Issued:
 
 
 @pytest.fixture(scope="module")
-def world(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Run the CLI once: PKI, seeded registry, five documents, exported trust folder."""
     require_tools("pdftoppm")
     root = tmp_path_factory.mktemp("independent-issue")
@@ -116,12 +116,15 @@ def world(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
                         image, formats=zxingcpp.BarcodeFormat.DataMatrix):
                     texts.add(bytes(barcode.bytes))
         assert len(texts) == 1, f"{pdf.name}: expected one 2D-Doc text at 200 dpi, got {texts}"
-        reading = reader.parse(texts.pop())
+        raw = texts.pop()
+        reading = reader.parse(raw)
         leaf = reader.verify(reading, trust)
         cn = leaf.subject.rfc4514_string()
         issued.append(Issued(kind, driver, reading, cn, len(PdfReader(pdf).pages), before,
                              after, on))
-    return {"issued": issued, "accented": accented_record, "settings": settings}
+        pdf.with_suffix(".txt").write_bytes(raw)
+    return {"issued": issued, "accented": accented_record, "settings": settings, "env": env,
+            "root": root, "trust": trust_dir}
 
 
 def test_every_document_is_signed_by_an_exported_certificate(world: dict) -> None:
@@ -253,3 +256,31 @@ def test_long_accented_identity_matches_the_registry(world: dict) -> None:
     assert doc.reading.get("AC") == identity["neph"]
     held = {c["code"] for c in record["categories"]}
     assert set((doc.reading.get("E6") or "").split()) <= held
+
+
+def _verify(world: dict, names: list[Path], at: dt.date) -> list[dict]:
+    done = run(["verify", "--json", "--trust", str(world["trust"]), "--at", at.isoformat(),
+                *map(str, names)], world["env"], check=False)
+    assert "Traceback" not in done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_permis2d_verify_agrees_on_the_scanned_texts(world: dict) -> None:
+    """Our verifier, given the texts zxing-cpp read at 200 dpi, says what our reader says."""
+    root = world["root"]
+    today = [root / f"{n}-{d.kind}.txt" for n, d in enumerate(world["issued"]) if d.on is None]
+    at = max(d.after for d in world["issued"] if d.on is None)
+    lines = _verify(world, today, at)
+    assert [line["valid"] for line in lines] == [True] * len(today), lines
+
+
+def test_month_end_adcs_expires_after_29_february(world: dict) -> None:
+    """The 31/10/2027 ADCS is valid on 29/02/2028 (its DI 08) and expired on 01/03/2028."""
+    n = next(n for n, d in enumerate(world["issued"]) if d.on == MONTH_END)
+    text = world["root"] / f"{n}-adcs.txt"
+    (on_expiry,) = _verify(world, [text], dt.date(2028, 2, 29))
+    (day_after,) = _verify(world, [text], dt.date(2028, 3, 1))
+    assert on_expiry["valid"] is True, on_expiry
+    assert day_after["valid"] is False
+    assert day_after["checks"]["document_not_expired"] is False
+    assert day_after["checks"]["signature"] is True

@@ -75,9 +75,17 @@ class Keys:
 
 def _flip(text: str, index: int) -> str:
     """``text`` with the character at ``index`` replaced by another of the same class."""
+    index %= len(text)
     c = text[index]
-    swap = {"D": "T", "0": "1", "1": "0", "A": "B"}.get(c, "A" if c != "A" else "B")
+    # A digit stays a digit 2-7 (hex and Base32 alike), a letter a letter A-B (hex and Base32).
+    swap = ("2" if c != "2" else "3") if c.isdigit() else ("A" if c != "A" else "B")
     return text[:index] + swap + text[index + 1:]
+
+
+def _lowercase_signature(k: Keys) -> str:
+    """The Base32 signature in lower case (§10.4 p.139 table: upper-case symbols)."""
+    data, signature = reader.encode_text(header(), RIR, k.valid).split(US)
+    return data + US + signature.lower()
 
 
 def _short_signature(k: Keys) -> str:
@@ -104,7 +112,7 @@ def _max_length_no_gs(k: Keys) -> str:
 
 
 def _unknown_di(k: Keys) -> str:
-    data = header().text() + reader._encode_fields(RIR[:-1]) + "ZZ1234" + GS + "E6B"
+    data = header().text() + reader.encode_fields(RIR[:-1]) + "ZZ1234" + GS + "E6B"
     return reader.sign_text(data, k.valid)
 
 
@@ -175,8 +183,7 @@ CASES: dict[str, tuple[Callable[[Keys], str], bool, dict[str, bool], str | None]
         "DURAND", "DURANT", 1), False, {"parsed": True, "signature": False}, None),
     "rir_tampered_header": (lambda k: _flip(reader.encode_text(header(), RIR, k.valid), 15),
                             False, {"parsed": True, "signature": False}, None),
-    "rir_tampered_signature": (lambda k: (lambda t: t[:-20] + ("A" if t[-20] != "A" else "B")
-                                          + t[-19:])(reader.encode_text(header(), RIR, k.valid)),
+    "rir_tampered_signature": (lambda k: _flip(reader.encode_text(header(), RIR, k.valid), -20),
                                False, {"signature": False}, None),
     # Certificates: unknown leaf, unknown CA, expired at signature date, revoked (§3.3 p.15).
     "rir_unknown_cert": (lambda k: reader.encode_text(header("0099"), RIR, k.unexported),
@@ -205,8 +212,7 @@ CASES: dict[str, tuple[Callable[[Keys], str], bool, dict[str, bool], str | None]
     # §3.5.1 p.25: at least 64 bytes; P-256 needs exactly 64 (p.26).
     "rir_short_signature": (_short_signature, False, {}, None),
     # §10.4 p.139: the Base32 alphabet is upper case.
-    "rir_lowercase_signature": (lambda k: (lambda t: t.split(US)[0] + US + t.split(US)[1].lower())(
-        reader.encode_text(header(), RIR, k.valid)), False, {}, None),
+    "rir_lowercase_signature": (_lowercase_signature, False, {}, None),
     # §3.4.4 p.24: DIs not in the spec are forbidden.
     "rir_unknown_di": (_unknown_di, False, {}, BUGS["rir_unknown_di"]),
     # A certificate valid when it signed stays good after it expires (ARCHITECTURE.md traps).
@@ -244,7 +250,7 @@ CASES: dict[str, tuple[Callable[[Keys], str], bool, dict[str, bool], str | None]
     "empty": (lambda k: "", False, {"parsed": False}, None),
     "hc1": (lambda k: "HC1:NCFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NFQG",
             False, {"parsed": False}, None),
-    "rir_no_signature": (lambda k: header().text() + reader._encode_fields(RIR), False,
+    "rir_no_signature": (lambda k: header().text() + reader.encode_fields(RIR), False,
                          {"parsed": False}, None),
 }
 
