@@ -141,24 +141,30 @@ def format_message(items: Sequence[Field | tuple[str, str]],
         value = raw.upper() if fold_case else raw
         if not (raw.isascii() and chars.issuperset(value)):
             value = normalise_to(raw, chars, field=di, fold_case=fold_case)
-        size = len(value)
         if truncated:
             append(_truncated(di, value, low, high, fold_case))
             continue
-        if size > high:
-            raise EncodeError(f"value has {size} characters, maximum is {high}",
-                              field=di, position=high)
-        if size < low:
-            raise EncodeError(f"value has {size} characters, minimum is {low}",
-                              field=di, position=size)
-        if is_date and value == "FFFF":
-            raise EncodeError("FFFF is not a date here", field=di, position=0)
+        size = len(value)
+        if not low <= size <= high or (is_date and value == "FFFF"):
+            _size_error(di, value, low, high)
         if size == high or index == last:
             # Fixed length, maximum length or last field: no separator (§3.4.1, p.21).
             append(di + value)
         else:
             append(di + value + GS)
     return "".join(out)
+
+
+def _size_error(di: str, value: str, low: int, high: int) -> None:
+    """Raise the ``EncodeError`` of a value whose length is out of bounds, or a ``FFFF`` date."""
+    size = len(value)
+    if size > high:
+        raise EncodeError(f"value has {size} characters, maximum is {high}",
+                          field=di, position=high)
+    if size < low:
+        raise EncodeError(f"value has {size} characters, minimum is {low}",
+                          field=di, position=size)
+    raise EncodeError("FFFF is not a date here", field=di, position=0)
 
 
 def _truncated(di: str, value: str, low: int, high: int, fold_case: bool) -> str:
