@@ -110,8 +110,8 @@
     $("result").replaceChildren(card);
   }
 
-  async function post(body, headers) {
-    const url = API + "?purpose=" + encodeURIComponent(purpose());
+  async function post(body, headers, live) {
+    const url = API + "?purpose=" + encodeURIComponent(purpose()) + (live ? "&live=1" : "");
     const response = await fetch(url, { method: "POST", body: body, headers: headers || {} });
     let json = null;
     try { json = await response.json(); } catch (e) { json = { error: { message: response.statusText } }; }
@@ -155,7 +155,7 @@
       try {
         const form = new FormData();
         form.append("file", blob, "frame.jpg");
-        const { status, body } = await post(form);
+        const { status, body } = await post(form, undefined, true);
         // 422 "no 2D-Doc found" is the normal answer until the code is in view: keep trying.
         if (status === 200 && stream) { stopCamera(); renderResult(body); }
       } catch (e) { /* a lost frame: the next one is 500 ms away */ }

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -41,6 +42,7 @@ bp = Blueprint("verify_api", __name__)
 #: The longest 2D-Doc text we accept: a 144 × 144 DataMatrix holds 1 558 bytes (spec §10).
 MAX_TEXT_LENGTH = 4096
 _RAW_TYPES = ("image/", "application/pdf", "application/octet-stream")
+_PARAMS = ("purpose", "at", "live")
 
 
 @bp.get("/healthz")
@@ -68,7 +70,7 @@ def verify() -> ResponseReturnValue:
         text, upload = upload.decode("latin-1"), None
     if upload is not None:
         channel = "file"
-        texts = _scan(upload)
+        texts = _scan(upload, live=params.get("live") in ("1", "true", True))
         results = [_verify(found, at=at, repair=False) for found in texts]
     else:
         channel = "text"
@@ -99,7 +101,7 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise ApiError("bad_json", "the body is not a JSON object")
-        params.update({k: v for k, v in body.items() if k in ("purpose", "at")})
+        params.update({k: v for k, v in body.items() if k in _PARAMS})
         text = body.get("text")
         if text is not None and not isinstance(text, str):
             raise ApiError("bad_text", "text must be a string", field="text")
@@ -108,7 +110,7 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
     elif content_type == "text/plain":
         text = _raw_body().decode("latin-1")
     else:
-        params.update({k: v for k, v in request.form.items() if k in ("purpose", "at")})
+        params.update({k: v for k, v in request.form.items() if k in _PARAMS})
         text = request.form.get("text") or None
         stored = request.files.get("file")
         if stored is None and len(request.files) == 1:
@@ -176,10 +178,18 @@ def _date(value: object) -> dt.date:
         raise ApiError("bad_date", f"at is not a date: {exc}", field="at") from exc
 
 
-def _scan(data: bytes) -> list[str]:
+#: Decode budget of one camera frame (``live=1``): the page sends another in 500 ms, so a frame
+#: without a readable code should not hold a worker for the full budget.
+LIVE_BUDGET_SECONDS = 1.0
+
+
+def _scan(data: bytes, *, live: bool = False) -> list[str]:
     """Scan an upload; our errors pass through, anything else becomes a 422, logged."""
+    limits = current_app.config["PERMIS2D_SCAN_LIMITS"]
+    if live:
+        limits = replace(limits, budget_seconds=min(limits.budget_seconds, LIVE_BUDGET_SECONDS))
     try:
-        return scan(data, limits=current_app.config["PERMIS2D_SCAN_LIMITS"])
+        return scan(data, limits=limits)
     except ScanError:
         raise
     except Exception as exc:

@@ -156,6 +156,9 @@ def openapi_document() -> dict[str, Any]:
         "parameters": [
             {"name": "purpose", "in": "query", "required": False, "schema": purpose},
             {"name": "at", "in": "query", "required": False, "schema": at},
+            {"name": "live", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["1", "true"]},
+             "description": "a camera frame: decode budget 1 s instead of 8 s"},
         ],
         "requestBody": {"required": True, "content": {
             "multipart/form-data": {"schema": {"type": "object", "properties": {

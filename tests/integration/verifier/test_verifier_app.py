@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import time
 from pathlib import Path
 
+import numpy as np
 from conftest import Texts
 from flask.testing import FlaskClient
+from PIL import Image
 
 from permis2d.settings import Settings
+from verifier.scan_testing import render_datamatrix
 from verifier.trust import TrustStore
 from verifier.web import create_app
+from verifier.web.api import LIVE_BUDGET_SECONDS
 
 
 def test_unexpected_exception_is_a_json_500(settings_for: Settings) -> None:
@@ -65,10 +71,6 @@ def _client(settings: Settings, texts: tuple[Texts, Path]) -> FlaskClient:
 
 def test_french_purpose_alias_and_other_file_field(settings_for: Settings,
                                                    texts: tuple[Texts, Path]) -> None:
-    import io
-
-    from verifier.scan_testing import render_datamatrix
-
     png = io.BytesIO()
     render_datamatrix(texts[0].valid_adcs).save(png, "PNG")
     client = _client(settings_for, texts)
@@ -79,8 +81,6 @@ def test_french_purpose_alias_and_other_file_field(settings_for: Settings,
 
 
 def test_two_files_are_ambiguous(settings_for: Settings, texts: tuple[Texts, Path]) -> None:
-    import io
-
     client = _client(settings_for, texts)
     answer = client.post("/api/v1/verify", data={"a": (io.BytesIO(b"x"), "a.png"),
                                                  "b": (io.BytesIO(b"y"), "b.png")})
@@ -98,3 +98,18 @@ def test_rental_purpose_discloses_no_neph_and_no_raw_fields(settings_for: Settin
                          "count", "documents"}
     assert body["document"]["validity"]["expires"] is None  # an RIR has no DI 08
     assert "123456789012" not in str(body)
+
+
+def test_live_camera_frame_gets_a_short_budget(settings_for: Settings,
+                                               texts: tuple[Texts, Path]) -> None:
+    noise = Image.fromarray(np.random.default_rng(5).integers(0, 256, (900, 1200),
+                                                             dtype=np.uint8), "L")
+    frame = io.BytesIO()
+    noise.save(frame, "JPEG", quality=70)
+    client = _client(settings_for, texts)
+    start = time.monotonic()
+    answer = client.post("/api/v1/verify?live=1",
+                         data={"file": (io.BytesIO(frame.getvalue()), "frame.jpg")})
+    assert time.monotonic() - start < LIVE_BUDGET_SECONDS + 1.5
+    assert answer.status_code == 422
+    assert answer.json["error"]["code"] in {"no_2ddoc_found", "decode_budget_exceeded"}
