@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from twoddoc.errors import EncodeError, HeaderError
-from twoddoc.header import HEADER_LENGTHS, Header, format_header, parse_header
+from twoddoc.header import (
+    HEADER_LENGTHS,
+    Header,
+    _parse_header_checked,
+    format_header,
+    parse_header,
+)
 
 # The spec's own header examples (§3.3.1 p.17, §3.3.2 p.18, §3.3.3 p.19).
 EXAMPLES = {
@@ -148,3 +154,23 @@ def test_memoised_dates_never_let_a_bad_header_through() -> None:
     assert (leap.emission_date, leap.signature_date) == (date(2024, 2, 29), date(2024, 3, 1))
     swapped = parse_header("DC03FR0AXT4A227A22790101")
     assert (swapped.emission_date, swapped.signature_date) == (date(2024, 3, 1), date(2024, 2, 29))
+
+
+def _outcome(parse: object, text: str) -> object:
+    try:
+        return parse(text)  # type: ignore[operator]
+    except HeaderError as exc:
+        return (type(exc), exc.field, exc.position, exc.message)
+
+
+@given(st.sampled_from(["DC01", "DC02", "DC03", "DC04", "DC05", "DC4 "]),
+       st.text(alphabet="FR0A1EF9e\x1d", min_size=0, max_size=10),
+       st.sampled_from(["0E840E8A", "FFFF1EBE", "22792279", "0e840E8A", "0E84", "GGGG0000"]),
+       st.text(alphabet="AB01FRr ", max_size=8))
+def test_fast_header_path_agrees_with_the_checked_one(lead: str, ids: str, dates: str,
+                                                      tail: str) -> None:
+    # parse_header's shortcut (memoised dates, one lookup) must accept exactly what the
+    # field-by-field parser accepts, with the same header, and leave every refusal to it.
+    text = lead + ids[:8].ljust(8, "0") + dates + tail
+    for _ in range(2):  # the second pass reads the memoised dates
+        assert _outcome(parse_header, text) == _outcome(_parse_header_checked, text)
