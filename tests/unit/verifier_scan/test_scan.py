@@ -312,3 +312,16 @@ def test_multi_page_tiff_reads_every_page(adcs_text: str, other_text: str) -> No
     assert scan(data) == [adcs_text, other_text]
     with pytest.raises(TooManyPagesError):
         scan(data, limits=ScanLimits(max_pages=1))
+
+
+def test_every_shared_vector_round_trips_through_an_image(vectors: list[dict]) -> None:
+    # Each real barcode text of ../shared drawn in C40 and read back byte for byte (DC01 texts
+    # carry their raw binary signature: latin-1 bytes 128-255 must survive too).
+    failures = []
+    for number, vector in enumerate(vectors):
+        text = vector["raw"]
+        found = scan(_encode(render_datamatrix(text, module_px=3), "PNG"))
+        if found != [text]:
+            failures.append((number, text[:24]))
+    assert failures == []
+    assert len(vectors) >= 145
