@@ -66,6 +66,22 @@ class Issued:
     on: dt.date | None
 
 
+def _longest_history(settings: Settings, drivers: list[dict]) -> dict:
+    """The driver with the most ledger entries (read in-process only to choose whom to issue)."""
+    from registry.db import make_engine, session_factory
+    from registry.records import load_driver_record
+
+    engine = make_engine(str(settings.database_url))
+    try:
+        with session_factory(engine)() as session:
+            sizes = {d["neph"]: len(load_driver_record(session, d["neph"],
+                                                       asof=dt.date.today()).points.ledger)
+                     for d in drivers if d["state"] == "valid"}
+    finally:
+        engine.dispose()
+    return next(d for d in drivers if d["neph"] == max(sizes, key=lambda n: sizes[n]))
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Run the CLI once: PKI, seeded registry, five documents, exported trust folder."""
@@ -88,6 +104,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
         return found[0]
 
     accented = max(drivers, key=lambda d: len(d["surname"]) + len("".join(d["first_names"])))
+    longest = _longest_history(settings, drivers)
     plan = [
         ("adcs", accented, MONTH_END),
         ("rir", pick(lambda d: d["state"] == "suspended", "suspended"), None),
@@ -96,6 +113,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
          None),
         ("adcs", pick(lambda d: d["state"] == "medically_suspended", "medically suspended"),
          None),
+        # The longest history makes a multi-page RII: DI 09 must count every page.
+        ("rii", longest, None),
     ]
     accented_record = json.loads(run(["registry", "show", accented["neph"], "--json"],
                                      env).stdout)
@@ -208,9 +227,17 @@ def test_adcs_expiry_is_four_months_with_the_month_end_rule(world: dict) -> None
 
 
 def test_page_count_matches_the_pdf(world: dict) -> None:
-    """DI 09 (§7.0 p.35): the PDF's page count on 4 digits."""
+    """DI 09 (§7.0 p.35): the PDF's page count on 4 digits, a multi-page RII included."""
     for doc in world["issued"]:
         assert doc.reading.get("09") == f"{doc.pages:04d}"
+    assert max(doc.pages for doc in world["issued"]) > 1, "no multi-page document was issued"
+
+
+def test_document_ids_are_unique(world: dict) -> None:
+    """DI 01 (§7.0 p.34) identifies one document: [A-Z0-9], never twice."""
+    ids = [doc.reading.get("01") for doc in world["issued"]]
+    assert None not in ids
+    assert len(set(ids)) == len(ids), ids
 
 
 def test_registry_data_date_is_a_real_date_time(world: dict) -> None:

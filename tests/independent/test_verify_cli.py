@@ -245,6 +245,24 @@ CASES: dict[str, tuple[Callable[[Keys], str], bool, dict[str, bool], str | None]
     # A 64-byte P-256 signature under the P-384 certificate 0004: the curve decides (p.26).
     "rir_wrong_curve": (lambda k: reader.encode_text(header("0004"), RIR, k.valid),
                         False, {"signature": False}, None),
+    # §3.4.1 p.22: "Le séparateur <GS> peut apparaître sur les derniers champs".
+    "rir_gs_before_us": (lambda k: reader.sign_text(
+        header().text() + reader.encode_fields(RIR) + GS, k.valid), True, ALL_TRUE, None),
+    # §3.6 p.27: an annex exists from version 04 only.
+    "rii_v03_with_annex": (lambda k: reader.encode_text(
+        header(version=3), [*replace(RIR, "E4", "RII"), ("AG", "C")], k.valid,
+        annex=[("01", "A1")]), False, {}, None),
+    # §3.3 p.15-19: header characters are [A-Z0-9]; versions are 01-04.
+    "rir_lowercase_ca": (lambda k: reader.encode_text(header(ca_id="fr00"), RIR, k.valid),
+                         False, {}, None),
+    "rir_version_05": (lambda k: "DC05" + reader.encode_text(header(), RIR, k.valid)[4:],
+                       False, {}, None),
+    # §3.5.2 p.25: the signed data are bytes 0x00-0x7F; "É" is not.
+    "rir_latin1_value": (lambda k: reader.encode_text(header(), replace(RIR, "6G", "DURANDÉ"),
+                                                      k.valid), False, {}, None),
+    # DI 08 is 4 hex digits (§7.0 p.35).
+    "adcs_bad_expiry": (lambda k: reader.encode_text(header(), [
+        *replace(RIR, "E4", "APC"), ("08", "ZZZZ")], k.valid), False, {}, None),
     # Not 2D-Docs at all: exit 2, parsed false.
     "garbage": (lambda k: "hello, world", False, {"parsed": False}, None),
     "empty": (lambda k: "", False, {"parsed": False}, None),
