@@ -142,15 +142,22 @@ _QUICK_VARIANTS = frozenset({"small-nearest", "stretch"})
 
 def read_datamatrix(image: Image.Image, deadline: Deadline,
                     effort: Effort = Effort.FULL) -> list[str]:
-    """Every DataMatrix text in ``image``, trying fallbacks only while nothing is found.
+    """Every DataMatrix text in ``image``, trying fallbacks only while no 2D-Doc is found.
 
-    Returns an empty list when nothing is read; raises
+    Another DataMatrix beside the 2D-Doc (La Poste's stamp on an envelope, a parts label) does
+    not stop the search: fallbacks go on until a text starting with ``DC`` (spec §3.3) is read.
+    Returns every text read, possibly none; raises
     :class:`~verifier.scan_errors.DecodeBudgetError` if the budget runs out first.
     """
+    found: list[str] = []
+
+    def has_twoddoc(texts: list[str]) -> bool:
+        found.extend(text for text in texts if text not in found)
+        return any(text.startswith("DC") for text in found)
+
     deadline.check("reading the image")
-    texts = _zxing(image)
-    if texts or effort is Effort.PLAIN:
-        return texts
+    if has_twoddoc(_zxing(image)) or effort is Effort.PLAIN:
+        return found
     work = image
     if max(work.size) > _WORK_MAX_SIDE:
         # Filters cost per pixel; a 2D-Doc on a phone photo stays readable at this size.
@@ -159,19 +166,17 @@ def read_datamatrix(image: Image.Image, deadline: Deadline,
         if effort is Effort.QUICK and name not in _QUICK_VARIANTS:
             continue
         deadline.check(f"the {name} fallback")
-        texts = _zxing(build(), **options)
-        if texts:
-            return texts
+        if has_twoddoc(_zxing(build(), **options)):
+            return found
     if effort is Effort.QUICK:
-        return []
+        return found
     deadline.check("the pylibdmtx fallback")
     gray = ImageOps.autocontrast(work.convert("L"), cutoff=1)
     for crop in itertools.islice(_dmtx_candidates(gray), _DMTX_MAX_CROPS):
         deadline.check("the pylibdmtx fallback")
-        texts = _pylibdmtx(crop, deadline)
-        if texts:
-            return texts
-    return []
+        if has_twoddoc(_pylibdmtx(crop, deadline)):
+            return found
+    return found
 
 
 def read_other_symbols(image: Image.Image) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import zxingcpp
 from PIL import Image
 
 from verifier.scan import (
@@ -325,3 +326,12 @@ def test_every_shared_vector_round_trips_through_an_image(vectors: list[dict]) -
             failures.append((number, text[:24]))
     assert failures == []
     assert len(vectors) >= 145
+
+
+def test_another_datamatrix_does_not_hide_a_degraded_2ddoc(adcs_text: str) -> None:
+    # A clean parcel label beside a 2D-Doc that only the fallbacks read (1 px per module).
+    page = Image.new("L", (900, 500), 255)
+    page.paste(render_datamatrix("PARCEL 0042", module_px=6), (40, 40))
+    page.paste(render_datamatrix(adcs_text, module_px=1, quiet_modules=0), (600, 300))
+    assert zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.DataMatrix)
+    assert scan(_encode(page, "PNG")) == [adcs_text]
