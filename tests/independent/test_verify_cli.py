@@ -146,6 +146,10 @@ BUGS = {
         'BUG: verify says valid for E5 "99"; §7.16 p.98 and annex 13 p.148 list codes 01-50 '
         'only'
     ),
+    "rir_signature_date_ffff": (
+        "SPEC GAP (documented leniency of verifier/policy.py): verify says valid, with a note, "
+        "for signature date FFFF; §3.3.1 p.17 allows FFFF for the emission date only"
+    ),
 }
 
 #: name → (text builder, expected "valid", expected checks, xfail reason or None)
@@ -263,6 +267,10 @@ CASES: dict[str, tuple[Callable[[Keys], str], bool, dict[str, bool], str | None]
     # DI 08 is 4 hex digits (§7.0 p.35).
     "adcs_bad_expiry": (lambda k: reader.encode_text(header(), [
         *replace(RIR, "E4", "APC"), ("08", "ZZZZ")], k.valid), False, {}, None),
+    # §3.3.1 p.17: only the emission date may be FFFF; the signature date is always a date.
+    "rir_signature_date_ffff": (lambda k: reader.encode_text(
+        Header(4, "FR00", "0001", SIGNED, None, "AB", "01", "FR"), RIR, k.valid),
+        False, {}, BUGS["rir_signature_date_ffff"]),
     # Not 2D-Docs at all: exit 2, parsed false.
     "garbage": (lambda k: "hello, world", False, {"parsed": False}, None),
     "empty": (lambda k: "", False, {"parsed": False}, None),
@@ -476,3 +484,15 @@ def test_http_service_refuses_an_empty_text_with_4xx_json(service: str) -> None:
     status, body = _post(service, {"text": "  "})
     assert 400 <= status < 500
     assert "text" in json.dumps(body)
+
+
+@pytest.mark.parametrize(("name", "code"), [("rir_valid", 0), ("rir_tampered_value", 1),
+                                            ("empty", 2)])
+def test_stdin(name: str, code: int, cases: dict[str, Path],
+               keys_and_trust: tuple[Keys, Path], env: dict[str, str]) -> None:
+    """``-`` reads one text from standard input, with the same verdict as a file."""
+    done = run(["verify", "--json", "--trust", str(keys_and_trust[1]), "--at", AT.isoformat(),
+                "-"], env, check=False, stdin=cases[name].read_bytes())
+    assert done.returncode == code, done.stdout + done.stderr
+    (line,) = [json.loads(x) for x in done.stdout.splitlines()]
+    assert line["valid"] is (code == 0)
