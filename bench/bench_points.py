@@ -7,7 +7,7 @@ read (the registry stores events, never balances). Each driver has a 10-year his
 - ``stdlib floor``: the same number of month additions and heap operations with the bare
   standard library, no rules (what any event-driven implementation must at least pay);
 - ``engine``: :func:`registry.points.compute_points`, inputs already in memory;
-- ``engine timeline only``: the rules loop without input checks and result assembly;
+- ``engine timeline only``: listing the events and the rules loop, without result assembly;
 - ``SQLAlchemy Core rows``: fetching the same driver's rows with bare SQLAlchemy Core (SQLite);
 - ``registry read``: :func:`registry.records.load_driver_record` (ORM load + engine), SQLite.
 
@@ -46,7 +46,8 @@ from registry.points import (
     LicenceFacts,
     Offence,
     OffenceClass,
-    _timeline,
+    _events,
+    _walk,
     add_months,
     compute_points,
 )
@@ -175,8 +176,9 @@ def main() -> None:
         return len(inputs)
 
     def timeline() -> int:
+        asof = ASOF.toordinal()
         for facts, offs, crs in inputs:
-            _timeline(facts, offs, crs)
+            _walk(facts, *_events(facts, offs, crs), asof)
         return len(inputs)
 
     rows: list[tuple[str, float, int]] = []

@@ -15,11 +15,10 @@ the ledger shows at a later date B for (A, B] when no new event is added.
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_right
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -47,8 +46,6 @@ PROBATION_INITIAL = 6  # L223-1 al. 2, R223-1 II
 SIMULTANEOUS_CAP = 8  # L223-2 III, R223-2: two thirds of the maximum
 COURSE_POINTS = 4  # R223-8 II
 MAX_OFFENCE_POINTS = 6  # L223-2 I-II: half of the maximum
-
-_ONE_DAY = timedelta(days=1)
 
 
 class PointsError(ValueError):
@@ -237,9 +234,64 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, day.day if day.day <= last else last)
 
 
+# The engine works on day ordinals (``date.toordinal()``): comparing two ints is the cheapest
+# operation CPython has, comparing two dates is a call. Dates are made back only for the output.
+_TABLE_LIMIT = 1 << 17  # about 360 years of days per table
+
+
+class _Shift(dict[int, int]):
+    """Day ordinal -> ordinal of that day plus a fixed number of months (I1), filled on demand.
+
+    Why: the engine asks for the same five delays (6, 12, 24, 36, 120 months) of the same days
+    again and again, and a dict hit costs a fraction of a call to :func:`add_months`, which stays
+    the single definition of the arithmetic. The table empties itself when it outgrows
+    ``_TABLE_LIMIT`` entries, so a long-running process holds a bounded amount of days.
+    """
+
+    __slots__ = ("months",)
+
+    def __init__(self, months: int) -> None:
+        super().__init__()
+        self.months = months
+
+    def __missing__(self, ordinal: int) -> int:
+        value = add_months(date.fromordinal(ordinal), self.months).toordinal()
+        if len(self) >= _TABLE_LIMIT:
+            self.clear()
+        self[ordinal] = value
+        return value
+
+
+class _Dates(dict[int, date]):
+    """Day ordinal -> ``date``, filled on demand: the output's dates without a call per entry."""
+
+    __slots__ = ()
+
+    def __missing__(self, ordinal: int) -> date:
+        value = date.fromordinal(ordinal)
+        if len(self) >= _TABLE_LIMIT:
+            self.clear()
+        self[ordinal] = value
+        return value
+
+
+_S6, _S12, _S24, _S36, _S120 = (_Shift(m) for m in (6, 12, 24, 36, 120))
+_DATES = _Dates()
+
 # Order of the changes that fall on one day (I7): gains before losses, the full restoration first
-# so that a 6-month or 10-year point due the same day is not counted twice.
-_P_INCREMENT, _P_FULL, _P_TEN, _P_SIX, _P_COURSE, _P_WITHDRAW = range(6)
+# so that a 6-month or 10-year point due the same day is not counted twice. The full restoration
+# is never queued (it is the single pending delay of the last withdrawal), so it has no kind.
+_K_INCREMENT, _K_TEN, _K_SIX, _K_COURSE, _K_WITHDRAW, _K_END = 0, 2, 3, 4, 5, 6
+
+# Class flags, looked up by value: hashing a str is done in C, hashing an Enum member is not.
+_F_HEAVY, _F_TEN_YEAR = 1, 2
+_FLAGS = {
+    c.value: (_F_HEAVY if c.value in _HEAVY else 0) | (_F_TEN_YEAR if c.value in _TEN_YEAR else 0)
+    for c in OffenceClass
+}
+_NEVER = date.max.toordinal() + 2  # after every real day and after the end marker
+_END = _NEVER - 1  # the day of the marker that closes the event list
+_LAST_DAY = date.max.toordinal()
 
 
 def compute_points(
@@ -257,50 +309,44 @@ def compute_points(
     """
     offs = tuple(offences)
     crs = tuple(courses)
-    _check(licence, offs, crs)
-    timeline, invalidated_on, probation_end = _timeline(licence, offs, crs)
-    ledger: list[LedgerEntry] = []
-    calendar: list[Restoration] = []
-    manual = (LedgerReason.INITIAL, LedgerReason.OFFENCE, LedgerReason.COURSE)
-    for entry in timeline:
-        if entry[0] <= asof:
-            ledger.append(entry)
-        elif entry[2] not in manual:  # an identity test: Enum hashing is slow (bench)
-            calendar.append(tuple.__new__(Restoration, entry[:3]))
-    balance = ledger[-1].balance if ledger else 0
-    invalidated = invalidated_on is not None and invalidated_on <= asof
-    in_probation = probation_end is not None and licence.issued <= asof < probation_end
+    if type(asof) is not date and (not isinstance(asof, date) or isinstance(asof, datetime)):
+        raise PointsError("the date of the balance must be a date", field="asof")
+    items, commit0, probation = _events(licence, offs, crs)
+    asof_o = asof.toordinal()
+    ledger, calendar, invalidated_o = _walk(licence, items, commit0, probation, asof_o)
+    iss = licence.issued.toordinal()
+    p_end = probation[0] if probation else 0
+    invalidated = invalidated_o is not None and invalidated_o <= asof_o
+    if not probation or asof_o >= p_end:
+        ceiling = MAX_POINTS
+    else:  # R223-1 III: 6 plus the increments obtained so far.
+        increment = LedgerReason.PROBATION_INCREMENT
+        ceiling = PROBATION_INITIAL + sum(e[1] for e in ledger if e[2] is increment)
     return PointsResult(
         asof=asof,
-        balance=balance,
+        balance=ledger[-1][3] if ledger else 0,
         status=PointsStatus.INVALIDATED if invalidated else PointsStatus.VALID,
-        ceiling=_ceiling_at(licence, ledger, probation_end, asof),
+        ceiling=ceiling,
         ledger=tuple(ledger),
         calendar=tuple(calendar),
-        invalidated_on=invalidated_on if invalidated else None,
-        probation_end=probation_end,
-        in_probation=in_probation,
+        invalidated_on=_DATES[invalidated_o] if invalidated else None,  # type: ignore[index]
+        probation_end=_DATES[p_end] if probation else None,
+        in_probation=bool(probation) and iss <= asof_o < p_end,
     )
-
-
-def _ceiling_at(
-    licence: LicenceFacts, ledger: list[LedgerEntry], probation_end: date | None, asof: date
-) -> int:
-    """The ceiling at ``asof``: 6 plus the increments during the probation, else 12 (R223-1 III)."""
-    if probation_end is None or asof >= probation_end:
-        return MAX_POINTS
-    gained = sum(e.delta for e in ledger if e.reason is LedgerReason.PROBATION_INCREMENT)
-    return PROBATION_INITIAL + gained
 
 
 def _check(
     licence: LicenceFacts, offences: tuple[Offence, ...], courses: tuple[Course, ...]
 ) -> None:
-    """Refuse impossible facts, naming the field and the event's position."""
-    if not isinstance(licence.issued, date):
+    """Refuse impossible facts, naming the field and the event's position.
+
+    The slow, readable statement of the input rules (I16, L223-2): :func:`_events` checks the same
+    rules inline on its fast path and calls this function to raise the error as soon as one fails.
+    """
+    if not _is_date(licence.issued):
         raise PointsError("the issue date must be a date", field="issued")
     for i, off in enumerate(offences):
-        if not isinstance(off.committed, date) or not isinstance(off.effective, date):
+        if not _is_date(off.committed) or not _is_date(off.effective):
             raise PointsError("offence dates must be dates", field="effective", position=i)
         if not isinstance(off.offence_class, OffenceClass):
             raise PointsError("unknown offence class", field="class", position=i)
@@ -325,7 +371,7 @@ def _check(
                 position=i,
             )
     for i, course in enumerate(courses):
-        if not isinstance(course.start, date) or not isinstance(course.end, date):
+        if not _is_date(course.start) or not _is_date(course.end):
             raise PointsError("course dates must be dates", field="end", position=i)
         if course.end < course.start:
             raise PointsError("a course cannot end before it starts", field="end", position=i)
@@ -333,153 +379,225 @@ def _check(
             raise PointsError("the course predates the licence", field="start", position=i)
 
 
-def _timeline(
-    licence: LicenceFacts, offences: tuple[Offence, ...], courses: tuple[Course, ...]
-) -> tuple[list[LedgerEntry], date | None, date | None]:
-    """Every change of the balance from the issue date on, assuming no other event (I8).
+def _is_date(value: object) -> bool:
+    """A calendar day: a ``date`` but not a ``datetime`` (which compares unequal to every date)."""
+    return isinstance(value, date) and not isinstance(value, datetime)
 
-    Returns the entries, the invalidation date (or ``None``) and the end of the probation (or
-    ``None``). One loop over a heap of dated events; the full restoration is not queued but kept
-    as the single pending candidate of the last withdrawal (a later withdrawal replaces it), and
-    the state lives in local variables: this function is the engine's hot path.
+
+# An event of the timeline: (day ordinal, kind, rank among its kind, payload). Sorting these
+# tuples gives the order of I7, and among one kind the order of the old event queue: withdrawals
+# by effective date then input order, their 6-month and 10-year restorations in that same order.
+_Event = tuple[int, int, int, Any]
+
+
+def _events(
+    licence: LicenceFacts, offences: tuple[Offence, ...], courses: tuple[Course, ...]
+) -> tuple[list[_Event], int, tuple[int, int, int] | None]:
+    """Check the facts, then list every dated event the timeline may hold, sorted (I7).
+
+    Why in one pass: everything about a withdrawal that does not depend on the balance is known
+    before the walk: the points it takes under the 8-point cap of its group (R4, I3: the cap
+    depends only on the order of the group's withdrawals), the first offence committed after it
+    (I2, I6: that commission interrupts its delays), hence whether its 6-month point can come
+    back (R8) and how many points its 10-year restoration returns (R10, I11). Returns the sorted
+    events (ending with a marker of kind ``_K_END``), the first commission date (R12) and, for a
+    probationary licence, (end, increment, years) of the probation (R11, R13).
     """
     issued = licence.issued
-    probation_end: date | None = None
-    increment = 0
-    years = 0
+    if type(issued) is not date:
+        _check(licence, offences, courses)  # refuses anything but a plain calendar day
+    iss = issued.toordinal()
+    checked = False
+    losing = []
+    for i, off in enumerate(offences):
+        c, e, p, cls = off.committed, off.effective, off.points, off.offence_class
+        if not checked and (
+            type(c) is not date
+            or type(e) is not date
+            or type(p) is not int
+            or type(cls) is not OffenceClass
+        ):
+            _check(licence, offences, courses)  # raises, or accepts a subclass of date or int
+            checked = True
+        co, eo = c.toordinal(), e.toordinal()
+        if not (iss <= co <= eo and 0 <= p <= MAX_OFFENCE_POINTS):
+            _check(licence, offences, courses)  # raises, naming the field and the position
+        if p:  # R3: an offence of 0 points is not a point-losing offence.
+            losing.append((eo, i, co, p, _FLAGS[cls._value_], off))
+    losing.sort()
+    # Commission dates of every point-losing offence, sorted, with an end marker: the first one
+    # after a day d is commits[bisect_right(commits, d)].
+    commits = sorted([w[2] for w in losing])
+    commits.append(_NEVER)
+
+    events: list[_Event] = []
+    probation = None
     if licence.probationary:
         # L223-1 al. 2, R223-1 II and V: 3 years, +2 a year; 2 years, +3 a year after AAC.
         years, increment = (2, 3) if licence.accompanied_driving else (3, 2)
-        probation_end = add_months(issued, 12 * years)
-        balance = ceiling = PROBATION_INITIAL
-    else:
+        for k, table in enumerate((_S12, _S24, _S36)[:years], 1):
+            events.append((table[iss], _K_INCREMENT, k, k))
+        probation = (events[-1][0], increment, years)
+
+    caps: dict[Hashable, int] = {}  # room left under the 8-point cap of each group (R4, I3)
+    for rank, (eo, _, co, p, flags, off) in enumerate(losing):
+        occasion = off.occasion
+        key = co if occasion is None else (co, occasion)
+        room = caps.get(key, SIMULTANEOUS_CAP)
+        nominal = p if p < room else room
+        caps[key] = room - nominal
+        after = commits[bisect_right(commits, eo)]  # the next commission interrupts (I2, I6)
+        ref = off.ref
+        events.append((eo, _K_WITHDRAW, rank, (off.effective, nominal, flags, after, ref)))
+        six = 0
+        if nominal == 1 and p == 1:  # R8, I12: a 1-point offence that withdrew 1 point.
+            day = _S6[eo]
+            if after > day:
+                events.append((day, _K_SIX, rank, ref))
+                six = 1
+        if nominal and flags & _F_TEN_YEAR:  # R10, I11: minus the 6-month point.
+            events.append((_S120[eo], _K_TEN, rank, (eo, nominal - six, ref)))
+
+    for i, course in enumerate(courses):
+        s, e = course.start, course.end
+        if not checked and (type(s) is not date or type(e) is not date):
+            _check(licence, offences, courses)
+            checked = True
+        so, eo = s.toordinal(), e.toordinal()
+        if not iss <= so <= eo:
+            _check(licence, offences, courses)
+        if eo == _LAST_DAY:
+            # No day after 9999-12-31: fails as it always has, with OverflowError (a known limit,
+            # tests/data/registry/independent/robustness, to be refused by name in one place).
+            raise OverflowError("date value out of range")
+        # R9: the points come the day after the last day of the course.
+        events.append((eo + 1, _K_COURSE, i, (so, eo, course.ref)))
+    events.append((_END, _K_END, 0, None))
+    events.sort()
+    return events, commits[0], probation
+
+
+def _walk(
+    licence: LicenceFacts,
+    events: list[_Event],
+    commit0: int,
+    probation: tuple[int, int, int] | None,
+    asof: int,
+) -> tuple[list[LedgerEntry], list[Restoration], int | None]:
+    """Apply the events in order: the ledger up to ``asof``, the calendar after it (I8).
+
+    Returns the ledger, the calendar and the ordinal of the invalidation (or ``None``). The full
+    restoration is not an event but the single pending delay of the last withdrawal (a later
+    withdrawal replaces it, L223-6 al. 1), and the state lives in local variables: this loop is
+    the engine's hot path, so it repeats the "ledger or calendar" test instead of calling a helper.
+    """
+    dates = _DATES
+    new, Entry, Rest = tuple.__new__, LedgerEntry, Restoration  # noqa: N806
+    OFFENCE, COURSE, SIX, TEN = (  # noqa: N806
+        LedgerReason.OFFENCE, LedgerReason.COURSE, LedgerReason.SIX_MONTHS, LedgerReason.TEN_YEARS
+    )  # fmt: skip
+    if probation is None:
+        p_end = increment = years = 0
         balance = ceiling = MAX_POINTS
-    # Entries are built with tuple.__new__: a named tuple's own __new__ is a Python function.
-    new, Entry = tuple.__new__, LedgerEntry  # noqa: N806
-    entries = [new(Entry, (issued, balance, LedgerReason.INITIAL, balance, None))]
-
-    # Commission dates of every point-losing offence, sorted, to ask "was an offence committed in
-    # (a, b]?" by bisection (I2, I6: the commission date interrupts a delay).
-    losing = [o for o in offences if o.points > 0]
-    commits = sorted(o.committed for o in losing)
-    first_commit = commits[0] if commits else None
-
-    queue: list[tuple[date, int, int, Any]] = []
-    push = heapq.heappush
-    seq = 0
-    for k in range(1, years + 1):
-        queue.append((add_months(issued, 12 * k), _P_INCREMENT, seq, k))
-        seq += 1
-    for i, off in enumerate(losing):
-        queue.append((off.effective, _P_WITHDRAW, seq, i))
-        seq += 1
-    for course in courses:
-        queue.append((course.end + _ONE_DAY, _P_COURSE, seq, course))
-        seq += 1
-    heapq.heapify(queue)
-
-    caps: dict[tuple[date, Hashable], int] = {}  # room left under the 8-point cap (R4, I3)
-    withdrawn: dict[int, int] = {}  # offence index -> points actually withdrawn
-    six_given: set[int] = set()
-    last_full: date | None = None  # last L223-6 al. 1 restoration (CE n° 392555, I10)
-    last_course_end: date | None = None  # last day of the last course that earned points (I5)
+    else:
+        p_end, increment, years = probation
+        balance = ceiling = PROBATION_INITIAL
+    ledger: list[LedgerEntry] = []
+    calendar: list[Restoration] = []
+    if licence.issued.toordinal() <= asof:
+        ledger.append(new(Entry, (licence.issued, balance, LedgerReason.INITIAL, balance, None)))
+    last_full = -1  # last L223-6 al. 1 restoration (CE n° 392555, I10)
+    course_block = -1  # last day of the year after the last course that earned points (I5)
     heavy = False  # a C4, C5 or délit withdrawn since the last full restoration (R7)
-    # The full restoration pending after the last withdrawal: (due date, effective date of that
-    # withdrawal, delay in months, source event).
-    pending: tuple[date, date, int, Hashable] | None = None
-    invalidated_on: date | None = None
-    OFFENCE, COURSE = LedgerReason.OFFENCE, LedgerReason.COURSE  # noqa: N806
-
-    pop = heapq.heappop
-    while queue or pending is not None:
-        if pending is not None and (
-            not queue
-            or pending[0] < queue[0][0]
-            or (pending[0] == queue[0][0] and queue[0][1] > _P_FULL)
-        ):
-            due, eff, months, ref = pending
-            pending = None
-            end = add_months(eff, months)
-            if bisect_right(commits, end) > bisect_right(commits, eff):
-                continue  # I6: an offence committed during the delay prevents it.
-            last_full = due
-            heavy = False
-            if balance < MAX_POINTS:
-                reason = LedgerReason.THREE_YEARS if months == 36 else LedgerReason.TWO_YEARS
-                entries.append(new(Entry, (due, MAX_POINTS - balance, reason, MAX_POINTS, ref)))
-                balance = MAX_POINTS
-            continue
-        day, prio, _, payload = pop(queue)
-        if prio == _P_WITHDRAW:
-            off = losing[payload]
-            # R4, I3: simultaneous offences share an 8-point cap.
-            key = (off.committed, off.occasion)
-            room = caps.get(key, SIMULTANEOUS_CAP)
-            nominal = off.points if off.points < room else room
-            caps[key] = room - nominal
-            got = nominal if nominal < balance else balance
-            withdrawn[payload] = got
-            if got:
-                balance -= got
-                entries.append(new(Entry, (day, -got, OFFENCE, balance, off.ref)))
-            if balance == 0:
-                invalidated_on = day  # R5: nothing happens to an invalidated licence.
-                break
-            cls = off.offence_class._value_
-            if cls in _HEAVY:
+    # The full restoration pending after the last withdrawal: due day, last day of its delay,
+    # next commission after the withdrawal, reason, source event.
+    due = _NEVER
+    end = after = 0
+    reason: LedgerReason = LedgerReason.TWO_YEARS
+    ref: Hashable = None
+    for day, kind, _, x in events:
+        if due < day or (due == day and kind):  # only an increment comes before it (I7)
+            if after > end:  # I6: no offence committed during the delay.
+                last_full = due
+                heavy = False
+                if balance < MAX_POINTS:
+                    gain = MAX_POINTS - balance
+                    balance = MAX_POINTS
+                    if due <= asof:
+                        ledger.append(new(Entry, (dates[due], gain, reason, balance, ref)))
+                    else:
+                        calendar.append(new(Rest, (dates[due], gain, reason)))
+            due = _NEVER
+        if kind == _K_WITHDRAW:
+            effective, nominal, flags, next_commit, wref = x
+            if nominal >= balance:  # R5: 0 points, the licence is invalidated; nothing follows.
+                if day <= asof:
+                    ledger.append(new(Entry, (effective, -balance, OFFENCE, 0, wref)))
+                return ledger, calendar, day
+            if nominal:
+                balance -= nominal
+                if day <= asof:
+                    ledger.append(new(Entry, (effective, -nominal, OFFENCE, balance, wref)))
+            if flags & _F_HEAVY:
                 heavy = True
-            if got == 1 and off.points == 1:
-                seq += 1
-                push(queue, (add_months(day, 6), _P_SIX, seq, payload))
-            if got and cls in _TEN_YEAR:
-                seq += 1
-                push(queue, (add_months(day, 120), _P_TEN, seq, payload))
-            months = 36 if heavy else 24
-            due = add_months(day, months)
+            # R6, R7: 2 years, 3 after a heavy offence since the last full restoration.
+            if heavy:
+                end, reason = _S36[day], LedgerReason.THREE_YEARS
+            else:
+                end, reason = _S24[day], LedgerReason.TWO_YEARS
             # I4: a delay expiring inside the probation takes effect on its last day.
-            if probation_end is not None and due < probation_end:
-                due = probation_end
-            pending = (due, day, months, off.ref)
-        elif prio == _P_COURSE:
+            due = end if end >= p_end else p_end
+            after, ref = next_commit, wref
+        elif kind == _K_TEN:
+            effective_o, back, tref = x
+            if last_full > effective_o:
+                continue  # I11: already given back by a full restoration.
+            gain = ceiling - balance
+            if back < gain:
+                gain = back
+            if gain > 0:
+                balance += gain
+                if day <= asof:
+                    ledger.append(new(Entry, (dates[day], gain, TEN, balance, tref)))
+                else:
+                    calendar.append(new(Rest, (dates[day], gain, TEN)))
+        elif kind == _K_COURSE:
             # R9, I5: +4 the day after the last day, within the ceiling, once a year.
-            if last_course_end is not None and payload.start <= add_months(last_course_end, 12):
+            start, last, cref = x
+            if start <= course_block:
                 continue
             gain = ceiling - balance
             if gain <= 0:
                 continue
             if gain > COURSE_POINTS:
                 gain = COURSE_POINTS
-            last_course_end = payload.end
+            course_block = _S12[last]
             balance += gain
-            entries.append(new(Entry, (day, gain, COURSE, balance, payload.ref)))
-        elif prio == _P_SIX:
-            off = losing[payload]
-            if bisect_right(commits, day) > bisect_right(commits, off.effective):
-                continue  # R8: another offence was committed in the six months.
-            six_given.add(payload)
+            if day <= asof:
+                ledger.append(new(Entry, (dates[day], gain, COURSE, balance, cref)))
+        elif kind == _K_SIX:
+            # R8: no offence was committed in the six months (checked when listing the events).
             if balance < ceiling:
                 balance += 1
-                entries.append(new(Entry, (day, 1, LedgerReason.SIX_MONTHS, balance, off.ref)))
-        elif prio == _P_TEN:
-            off = losing[payload]
-            if last_full is not None and last_full > off.effective:
-                continue  # I11: already given back by a full restoration.
-            back = withdrawn[payload] - (1 if payload in six_given else 0)
-            gain = min(back, ceiling - balance)
-            if gain > 0:
-                balance += gain
-                entries.append(new(Entry, (day, gain, LedgerReason.TEN_YEARS, balance, off.ref)))
-        else:  # _P_INCREMENT
+                if day <= asof:
+                    ledger.append(new(Entry, (dates[day], 1, SIX, balance, x)))
+                else:
+                    calendar.append(new(Rest, (dates[day], 1, SIX)))
+        elif kind == _K_INCREMENT:
             # R12: only if no point-losing offence was committed since the start of the
             # probation, up to and including the anniversary (CE 15/06/2016 n° 393522, I15).
-            if first_commit is None or first_commit > day:
+            if commit0 > day:
                 ceiling += increment
-                gain = min(increment, ceiling - balance)
+                gain = ceiling - balance
+                if increment < gain:
+                    gain = increment
                 if gain:
                     balance += gain
-                    entries.append(
-                        new(Entry, (day, gain, LedgerReason.PROBATION_INCREMENT, balance, None))
-                    )
-            if payload == years:
+                    inc = LedgerReason.PROBATION_INCREMENT
+                    if day <= asof:
+                        ledger.append(new(Entry, (dates[day], gain, inc, balance, None)))
+                    else:
+                        calendar.append(new(Rest, (dates[day], gain, inc)))
+            if x == years:
                 ceiling = MAX_POINTS  # R223-1 I: the probationary ceiling ends (I14).
-    return entries, invalidated_on, probation_end
+    return ledger, calendar, None
