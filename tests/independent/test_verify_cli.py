@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import random
 import re
 import subprocess
 import sys
@@ -496,3 +497,37 @@ def test_stdin(name: str, code: int, cases: dict[str, Path],
     assert done.returncode == code, done.stdout + done.stderr
     (line,) = [json.loads(x) for x in done.stdout.splitlines()]
     assert line["valid"] is (code == 0)
+
+
+def test_every_single_character_change_is_refused(
+        keys_and_trust: tuple[Keys, Path], env: dict[str, str],
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Seeded one-character changes anywhere in header, message or signature: never valid.
+
+    §3.5.1 p.25: signed data are "inaltérables". The signature's last Base32 character is left
+    out: its low bits are padding (103 characters carry 515 bits for 512, p.26), so some changes
+    there leave the signature bytes unchanged.
+    """
+    keys, trust = keys_and_trust
+    text = reader.encode_text(header(), RIR, keys.valid)
+    rng = random.Random(2026)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 /" + GS
+    folder = tmp_path_factory.mktemp("independent-mutants")
+    paths = []
+    for n, index in enumerate(rng.sample(range(len(text) - 1), 30)):
+        if text[index] == US:
+            continue
+        new = rng.choice([c for c in alphabet if c != text[index]])
+        mutant = text[:index] + new + text[index + 1:]
+        path = folder / f"mutant-{n:02d}-at-{index}.txt"
+        path.write_bytes(mutant.encode("latin-1"))
+        paths.append(path)
+        with pytest.raises((reader.ReaderError, reader.SignatureCheckError)):
+            reader.verify(reader.parse(mutant), reader.TrustFolder.load([trust]))
+    done = run(["verify", "--json", "--trust", str(trust), "--at", AT.isoformat(),
+                *map(str, paths)], env, check=False)
+    lines = [json.loads(x) for x in done.stdout.splitlines()]
+    assert len(lines) == len(paths)
+    accepted = [line["input"] for line in lines if line["valid"] is not False]
+    assert not accepted, accepted
+    assert done.returncode in (1, 2)
