@@ -16,6 +16,7 @@ be trusted (§3.6).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import NamedTuple
 
 from twoddoc.base32 import b32decode, b32encode
@@ -27,6 +28,7 @@ from twoddoc.message import Field, format_message, parse_message
 from twoddoc.signing import SIGNATURE_LENGTHS, Signer
 
 V01_SIGNATURE_LENGTH = 64
+_first = itemgetter(0)  # the DI of a field or (DI, value) pair
 _new = tuple.__new__  # builds a Document without the Python-level NamedTuple constructor
 
 
@@ -160,7 +162,7 @@ def encode(header: Header, fields: Sequence[Field | tuple[str, str]], signer: Si
     head = format_header(header)
     items = list(fields)
     message = format_message(items, header.perimeter)
-    check_document_fields(header.doc_type, [f[0] for f in items], header.perimeter)
+    check_document_fields(header.doc_type, map(_first, items), header.perimeter)
     signed = head + message
     signature = signer.sign(signed.encode("ascii"))
     if len(signature) != signer.signature_length or len(signature) not in SIGNATURE_LENGTHS:
