@@ -115,7 +115,7 @@ def raw_to_der(signature: bytes) -> bytes:
 
     Built by hand (SEQUENCE of two INTEGERs, minimal big-endian, a 0x00 before a high bit):
     three times faster than ``encode_dss_signature`` over Python ints, and equal to it byte for
-    byte (tested). When neither half starts with a zero byte (255 times in 256 on P-256/P-384)
+    byte (tested). When neither half starts with a zero byte (254 times in 256 on P-256/P-384)
     nothing is stripped and the headers come from a table: four concatenations. Otherwise
     ``_raw_to_der_stripped`` removes the leading zeros; P-521 halves of 66 bytes usually start
     with 0x00 or 0x01, since the order has 521 bits.
