@@ -281,7 +281,9 @@ def verify_document(doc: Document, trust: TrustStore, *, at: dt.date) -> Verific
         _check_revocation(leaf, trust, report)
     _check_expiry(doc, at, report)
     _check_future(doc, at, report)
-    _check_document_type(header.doc_type, header.perimeter or _catalog.ANTS_PERIMETER, doc, report)
+    perimeter = header.perimeter or _catalog.ANTS_PERIMETER
+    _check_document_type(header.doc_type, perimeter, doc, report)
+    _check_conformity(doc, perimeter, report)
     return report.result(document=doc, certificate=leaf, text=doc.raw)
 
 
@@ -433,3 +435,58 @@ def _check_document_type(code: str, perimeter: str, doc: Document, report: _Repo
     else:
         report.ok(Check.MANDATORY_FIELDS_PRESENT)
 
+
+
+#: Closed value lists of the driving-licence DIs (§7.16, p.98): ``E4`` names the record, ``E5``
+#: is a licence-state code of annex 13 (p.148), numbered 01 to 50.
+_ENUMERATED_VALUES: Mapping[str, frozenset[str]] = {
+    "E4": frozenset({"RII", "RIR", "RRP", "APC"}),
+    "E5": frozenset(f"{n:02d}" for n in range(1, 51)),
+}
+
+
+def _check_conformity(doc: Document, perimeter: str, report: _Report) -> None:
+    """``fields_conform``: what the specification forbids even under a good signature.
+
+    A signature proves who wrote the text, not that the text is a 2D-Doc a reader may trust
+    field by field, so a conforming verifier refuses: an emission date ``FFFF`` where the type
+    requires one (§6.1, p.32) and a signature date ``FFFF`` (§3.3.1, p.17: only the emission
+    date may be absent); a DI the specification does not define (§3.4.4, p.24); for the types
+    whose table we hold (``AB``, ``AA``, ``A1``), a DI the table does not allow (§8, p.99) and a
+    value outside its DI's characters or closed list (§7). Characters are judged only for
+    those types: real codes of other types (invoices, certificates) stray from the catalogue's
+    character sets, and rejecting them would help nobody.
+    """
+    header = doc.header
+    table = _catalog.document_type(header.doc_type, perimeter)
+    problems: list[tuple[Reason, str]] = []
+    if header.signature_date is None:
+        problems.append((Reason.HEADER_DATE_MISSING, "signature date is FFFF (§3.3.1)"))
+    if header.emission_date is None and table is not None and table.emission_date:
+        problems.append((Reason.HEADER_DATE_MISSING,
+                         f"type {header.doc_type} requires an emission date ({table.section})"))
+    for index, item in enumerate(doc.fields):
+        entry = _catalog.data_id(item.di, perimeter)
+        where = f"DI {item.di} (field {index + 1})"
+        if entry is None or not item.known:
+            problems.append((Reason.FIELD_UNKNOWN, f"{where} is not in the catalogue (§3.4.4)"))
+            continue
+        if table is None:
+            continue
+        if not table.allows(entry):
+            problems.append((Reason.FIELD_FORBIDDEN,
+                             f"{where} is not allowed in type {header.doc_type} ({table.section})"))
+            continue
+        value = item.value
+        bad = next((c for c in value if c not in entry.chars), None) if entry.chars else None
+        if bad is not None:
+            problems.append((Reason.FIELD_VALUE_INVALID,
+                             f"{where}: character {bad!r} is not allowed ({entry.section})"))
+        elif item.di in _ENUMERATED_VALUES and value not in _ENUMERATED_VALUES[item.di]:
+            problems.append((Reason.FIELD_VALUE_INVALID,
+                             f"{where}: {value!r} is not one of the values of §7.16"))
+    if not problems:
+        report.ok(Check.FIELDS_CONFORM)
+        return
+    for reason, detail in problems[:5]:
+        report.fail(reason, detail)

@@ -35,6 +35,7 @@ class Check(Enum):
     DATES_NOT_IN_FUTURE = "dates_not_in_future"
     DOCUMENT_TYPE_KNOWN = "document_type_known"
     MANDATORY_FIELDS_PRESENT = "mandatory_fields_present"
+    FIELDS_CONFORM = "fields_conform"
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,26 @@ class Reason(Enum):
         Check.MANDATORY_FIELDS_PRESENT,
         "Une donnée obligatoire pour ce type de document est absente.",
         "A field mandatory for this document type is missing.",
+    )
+    HEADER_DATE_MISSING = ReasonDetail(
+        Check.FIELDS_CONFORM,
+        "Une date d'en-tête obligatoire est absente (FFFF).",
+        "A mandatory header date is absent (FFFF).",
+    )
+    FIELD_UNKNOWN = ReasonDetail(
+        Check.FIELDS_CONFORM,
+        "Le code contient une donnée inconnue de la spécification 2D-Doc.",
+        "The code holds a data identifier the 2D-Doc specification does not define.",
+    )
+    FIELD_FORBIDDEN = ReasonDetail(
+        Check.FIELDS_CONFORM,
+        "Le code contient une donnée interdite pour ce type de document.",
+        "The code holds a field this document type forbids.",
+    )
+    FIELD_VALUE_INVALID = ReasonDetail(
+        Check.FIELDS_CONFORM,
+        "Une donnée n'a pas la forme que la spécification lui impose.",
+        "A field's value does not have the form the specification requires.",
     )
 
     @property

@@ -164,7 +164,8 @@ def test_emission_date_used_when_signature_date_absent(sign, pki_store: TrustSto
     assert result.checks[Check.CERTIFICATE_VALID_AT_SIGNATURE] is True
     assert any("emission date" in note for note in result.notes)
     none = verify_text(sign("T001", signed=None, emitted=None), pki_store, at=AT)
-    assert none.reasons == (Reason.SIGNATURE_DATE_MISSING,)
+    # No date at all: the certificate cannot be judged, and §3.3.1 forbids a FFFF signature date.
+    assert none.reasons == (Reason.SIGNATURE_DATE_MISSING, Reason.HEADER_DATE_MISSING)
 
 
 def test_cn_mismatch_leaf_is_not_used(sign, pki_store: TrustStore) -> None:
