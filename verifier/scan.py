@@ -213,8 +213,9 @@ def _open_image(data: bytes, kind: str, limits: ScanLimits) -> Iterator[Image.Im
         raise TooManyPagesError(frames, limits.max_pages)
     for index in range(frames):
         page = index + 1 if frames > 1 else None
-        with _pillow_errors(kind, limits, page=page):
-            image.seek(index)
+        if index:
+            with _pillow_errors(kind, limits, page=page):
+                image.seek(index)
         pixels = image.width * image.height
         if pixels > limits.max_pixels:
             raise TooManyPixelsError("image too large", pixels=pixels, limit=limits.max_pixels,
