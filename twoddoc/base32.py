@@ -1,9 +1,9 @@
 """Strict RFC 4648 Base32 without padding, as used for 2D-Doc signatures (§3.5.2, §10.4).
 
-Why strict: only canonical text is accepted (upper-case alphabet, no ``=``, a length that some
-byte string produces, unused trailing bits at zero), so that no two texts decode to the same
-signature and a flipped character can never leave the signature intact (STYLE §3: don't
-``.strip().upper()`` a signature).
+Why strict: only canonical text is accepted (upper-case alphabet, ``=`` only as the exact
+RFC 4648 padding, a length that some byte string produces, unused trailing bits at zero), so
+that each signature has one unpadded and one padded text and a flipped character can never
+leave the signature intact (STYLE §3: don't ``.strip().upper()`` a signature).
 """
 
 from __future__ import annotations
@@ -77,6 +77,8 @@ def b32decode(text: str, *, field: str = "signature", position: int = 0) -> byte
     error path looks for it. The standard ``base64.b32decode`` is a Python loop ten times
     slower, and the verifier decodes one signature per scan.
     """
+    if text.endswith("="):
+        text = _strip_padding(text, field, position)
     remainder = len(text) % 8
     try:
         value = int(text.encode("ascii").translate(_TO_INT_DIGITS), 32)
@@ -93,6 +95,26 @@ def b32decode(text: str, *, field: str = "signature", position: int = 0) -> byte
         raise SignatureFormatError("Base32 has non-zero trailing bits", field=field,
                                    position=position + len(text) - 1)
     return (value >> unused).to_bytes(bits // 8, "big")
+
+
+#: How many ``=`` RFC 4648 §6 appends, by the unpadded length mod 8.
+_PADDING = {2: 6, 4: 4, 5: 3, 7: 1}
+
+
+def _strip_padding(text: str, field: str, position: int) -> str:
+    """Remove canonical RFC 4648 ``=`` padding, or raise where it is not canonical.
+
+    The specification writes signatures without padding but says padding "n'est pas
+    nécessaire" (§3.5.2 note, p.26) and defines it (§10.4, p.139): a reader accepts it. Only
+    the exact padding of the length is accepted, so each signature still has one padded form.
+    """
+    body = text.rstrip("=")
+    pad = len(text) - len(body)
+    if _PADDING.get(len(body) % 8) != pad:
+        raise SignatureFormatError(
+            f"Base32 padding of {pad} '=' does not fit a {len(body)}-character text",
+            field=field, position=position + len(body))
+    return body
 
 
 def _raise_bad_character(text: str, field: str, position: int) -> None:

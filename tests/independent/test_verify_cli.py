@@ -119,13 +119,8 @@ def _unknown_di(k: Keys) -> str:
 
 
 #: Where our verifier disagrees with the spec: each case stays xfail(strict) until fixed.
-BUGS = {
-    "rir_padded_signature": (
-        'BUG: verify reports a padded Base32 signature unreadable (SIGNATURE_MALFORMED, '
-        'parsed false); spec p.26 note says padding is not necessary, i.e. optional, and '
-        '§10.4 p.139 defines "=" padding'
-    ),
-}
+#: Empty since the fields_conform check and padded Base32 signatures landed.
+BUGS: dict[str, str] = {}
 
 #: name → (text builder, expected "valid", expected checks, xfail reason or None)
 CASES: dict[str, tuple[Callable[[Keys], str], bool, dict[str, bool], str | None]] = {
@@ -156,7 +151,7 @@ CASES: dict[str, tuple[Callable[[Keys], str], bool, dict[str, bool], str | None]
     "rir_max_length_no_gs": (_max_length_no_gs, True, ALL_TRUE, None),
     # Base32 padding is unnecessary (p.26 note) but RFC 4648 Base32 (§10.4 p.139) allows it.
     "rir_padded_signature": (lambda k: reader.encode_text(header(), RIR, k.valid, pad=True),
-                             True, ALL_TRUE, BUGS["rir_padded_signature"]),
+                             True, ALL_TRUE, None),
     # One character changed in a value, in the header, in the signature: §3.5.1 p.25.
     "rir_tampered_value": (lambda k: reader.encode_text(header(), RIR, k.valid).replace(
         "DURAND", "DURANT", 1), False, {"parsed": True, "signature": False}, None),

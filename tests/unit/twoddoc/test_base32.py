@@ -29,7 +29,8 @@ def test_signature_sizes_match_the_spec_table(length: int, chars: int) -> None:
 @pytest.mark.parametrize(
     ("text", "position"),
     [
-        ("MZXW6YQ=", 7),  # padding is not part of the 2D-Doc form
+        ("MZXW6YQ==", 7),  # one '=' too many: only the exact RFC 4648 padding is read
+        ("MZXW6==", 5),  # a 5-character text takes three '=', not two
         ("mzxw6", 0),  # lower case is refused, not repaired
         ("MZ1W6", 2),  # '1' is not in the RFC 4648 alphabet
         ("MZXW6\x1d", 5),  # a separator after the signature (annex marker) is not Base32
@@ -40,6 +41,14 @@ def test_characters_outside_the_alphabet(text: str, position: int) -> None:
         b32decode(text, position=0)
     assert info.value.position == position
     assert info.value.field == "signature"
+
+
+@given(st.binary(min_size=1, max_size=140))
+def test_canonical_padding_is_read(data: bytes) -> None:
+    # §3.5.2 note p.26: padding "n'est pas nécessaire", and §10.4 p.139 defines it: a reader
+    # accepts the padded form too, but only the exact one.
+    padded = base64.b32encode(data).decode()
+    assert b32decode(padded) == data
 
 
 @pytest.mark.parametrize("text", ["M", "MZX", "MZXW6Y"])
