@@ -16,6 +16,7 @@ the ledger shows at a later date B for (A, B] when no new event is added.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -279,9 +280,10 @@ _S6, _S12, _S24, _S36, _S120 = (_Shift(m) for m in (6, 12, 24, 36, 120))
 _DATES = _Dates()
 
 # Order of the changes that fall on one day (I7): gains before losses, the full restoration first
-# so that a 6-month or 10-year point due the same day is not counted twice. The full restoration
-# is never queued (it is the single pending delay of the last withdrawal), so it has no kind.
-_K_INCREMENT, _K_TEN, _K_SIX, _K_COURSE, _K_WITHDRAW, _K_END = 0, 2, 3, 4, 5, 6
+# so that a 6-month or 10-year point due the same day is not counted twice. Only the kinds known
+# before the walk are sorted (increments, courses, withdrawals); the full restoration, 10-year and
+# 6-month restorations (kinds 1 to 3) are queued by the walk as it meets the withdrawals.
+_K_INCREMENT, _K_COURSE, _K_WITHDRAW, _K_END = 0, 4, 5, 6
 
 # Class flags, looked up by value: hashing a str is done in C, hashing an Enum member is not.
 _F_HEAVY, _F_TEN_YEAR = 1, 2
@@ -292,6 +294,13 @@ _FLAGS = {
 _NEVER = date.max.toordinal() + 2  # after every real day and after the end marker
 _END = _NEVER - 1  # the day of the marker that closes the event list
 _LAST_DAY = date.max.toordinal()
+
+# Reasons as module constants: reading an Enum member through its class costs a Python-level
+# lookup in CPython 3.11, a module global does not.
+_INITIAL, _OFFENCE, _COURSE = LedgerReason.INITIAL, LedgerReason.OFFENCE, LedgerReason.COURSE
+_SIX, _TWO, _THREE = LedgerReason.SIX_MONTHS, LedgerReason.TWO_YEARS, LedgerReason.THREE_YEARS
+_TEN, _INCREMENT = LedgerReason.TEN_YEARS, LedgerReason.PROBATION_INCREMENT
+_VALID, _INVALIDATED = PointsStatus.VALID, PointsStatus.INVALIDATED
 
 
 def compute_points(
@@ -311,27 +320,25 @@ def compute_points(
     crs = tuple(courses)
     if type(asof) is not date and (not isinstance(asof, date) or isinstance(asof, datetime)):
         raise PointsError("the date of the balance must be a date", field="asof")
-    items, commit0, probation = _events(licence, offs, crs)
+    events, commits, probation, grouped = _events(licence, offs, crs)
     asof_o = asof.toordinal()
-    ledger, calendar, invalidated_o = _walk(licence, items, commit0, probation, asof_o)
-    iss = licence.issued.toordinal()
+    ledger, calendar, invalidated_o = _walk(licence, events, commits, probation, grouped, asof_o)
     p_end = probation[0] if probation else 0
     invalidated = invalidated_o is not None and invalidated_o <= asof_o
     if not probation or asof_o >= p_end:
         ceiling = MAX_POINTS
     else:  # R223-1 III: 6 plus the increments obtained so far.
-        increment = LedgerReason.PROBATION_INCREMENT
-        ceiling = PROBATION_INITIAL + sum(e[1] for e in ledger if e[2] is increment)
+        ceiling = PROBATION_INITIAL + sum(e[1] for e in ledger if e[2] is _INCREMENT)
     return PointsResult(
         asof=asof,
         balance=ledger[-1][3] if ledger else 0,
-        status=PointsStatus.INVALIDATED if invalidated else PointsStatus.VALID,
+        status=_INVALIDATED if invalidated else _VALID,
         ceiling=ceiling,
         ledger=tuple(ledger),
         calendar=tuple(calendar),
         invalidated_on=_DATES[invalidated_o] if invalidated else None,  # type: ignore[index]
         probation_end=_DATES[p_end] if probation else None,
-        in_probation=bool(probation) and iss <= asof_o < p_end,
+        in_probation=bool(probation) and licence.issued.toordinal() <= asof_o < p_end,
     )
 
 
@@ -384,31 +391,33 @@ def _is_date(value: object) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-# An event of the timeline: (day ordinal, kind, rank among its kind, payload). Sorting these
-# tuples gives the order of I7, and among one kind the order of the old event queue: withdrawals
-# by effective date then input order, their 6-month and 10-year restorations in that same order.
-_Event = tuple[int, int, int, Any]
+# An event known before the walk: (day ordinal, kind, rank, then the fields of its kind). Sorting
+# these tuples gives the order of I7 (day, then kind) and among one kind the input order, as the
+# old event queue did; (day, kind, rank) is unique, so the sort never compares the fields after.
+_Event = tuple[Any, ...]
 
 
 def _events(
     licence: LicenceFacts, offences: tuple[Offence, ...], courses: tuple[Course, ...]
-) -> tuple[list[_Event], int, tuple[int, int, int] | None]:
-    """Check the facts, then list every dated event the timeline may hold, sorted (I7).
+) -> tuple[list[_Event], list[int], tuple[int, int, int] | None, bool]:
+    """Check the facts, then list the increments, courses and withdrawals in order (I7).
 
-    Why in one pass: everything about a withdrawal that does not depend on the balance is known
-    before the walk: the points it takes under the 8-point cap of its group (R4, I3: the cap
-    depends only on the order of the group's withdrawals), the first offence committed after it
-    (I2, I6: that commission interrupts its delays), hence whether its 6-month point can come
-    back (R8) and how many points its 10-year restoration returns (R10, I11). Returns the sorted
-    events (ending with a marker of kind ``_K_END``), the first commission date (R12) and, for a
-    probationary licence, (end, increment, years) of the probation (R11, R13).
+    Why one pass: the input rules (I16, L223-2) are checked inline on the fast path, calling
+    :func:`_check` only to raise, and each event is listed as soon as it is read. Returns the
+    sorted events (ending with a marker of kind ``_K_END``), the sorted commission dates of the
+    point-losing offences followed by ``_NEVER`` (I2, I6: the first one after a day d is
+    ``commits[bisect_right(commits, d)]``), the probation as (end, increment, years) or ``None``
+    (R11, R13), and whether two point-losing offences share a commission date (R4, I3: only then
+    can the 8-point cap bite).
     """
     issued = licence.issued
     if type(issued) is not date:
         _check(licence, offences, courses)  # refuses anything but a plain calendar day
     iss = issued.toordinal()
     checked = False
-    losing = []
+    events: list[_Event] = []
+    add = events.append
+    commits: list[int] = []
     for i, off in enumerate(offences):
         c, e, p, cls = off.committed, off.effective, off.points, off.offence_class
         if not checked and (
@@ -423,40 +432,19 @@ def _events(
         if not (iss <= co <= eo and 0 <= p <= MAX_OFFENCE_POINTS):
             _check(licence, offences, courses)  # raises, naming the field and the position
         if p:  # R3: an offence of 0 points is not a point-losing offence.
-            losing.append((eo, i, co, p, _FLAGS[cls._value_], off))
-    losing.sort()
-    # Commission dates of every point-losing offence, sorted, with an end marker: the first one
-    # after a day d is commits[bisect_right(commits, d)].
-    commits = sorted([w[2] for w in losing])
+            commits.append(co)
+            add((eo, _K_WITHDRAW, i, e, p, _FLAGS[cls._value_], off.ref, co, off.occasion))
+    grouped = len(set(commits)) < len(commits)
+    commits.sort()
     commits.append(_NEVER)
 
-    events: list[_Event] = []
     probation = None
     if licence.probationary:
         # L223-1 al. 2, R223-1 II and V: 3 years, +2 a year; 2 years, +3 a year after AAC.
         years, increment = (2, 3) if licence.accompanied_driving else (3, 2)
         for k, table in enumerate((_S12, _S24, _S36)[:years], 1):
-            events.append((table[iss], _K_INCREMENT, k, k))
+            add((table[iss], _K_INCREMENT, k, k))
         probation = (events[-1][0], increment, years)
-
-    caps: dict[Hashable, int] = {}  # room left under the 8-point cap of each group (R4, I3)
-    for rank, (eo, _, co, p, flags, off) in enumerate(losing):
-        occasion = off.occasion
-        key = co if occasion is None else (co, occasion)
-        room = caps.get(key, SIMULTANEOUS_CAP)
-        nominal = p if p < room else room
-        caps[key] = room - nominal
-        after = commits[bisect_right(commits, eo)]  # the next commission interrupts (I2, I6)
-        ref = off.ref
-        events.append((eo, _K_WITHDRAW, rank, (off.effective, nominal, flags, after, ref)))
-        six = 0
-        if nominal == 1 and p == 1:  # R8, I12: a 1-point offence that withdrew 1 point.
-            day = _S6[eo]
-            if after > day:
-                events.append((day, _K_SIX, rank, ref))
-                six = 1
-        if nominal and flags & _F_TEN_YEAR:  # R10, I11: minus the 6-month point.
-            events.append((_S120[eo], _K_TEN, rank, (eo, nominal - six, ref)))
 
     for i, course in enumerate(courses):
         s, e = course.start, course.end
@@ -471,31 +459,43 @@ def _events(
             # tests/data/registry/independent/robustness, to be refused by name in one place).
             raise OverflowError("date value out of range")
         # R9: the points come the day after the last day of the course.
-        events.append((eo + 1, _K_COURSE, i, (so, eo, course.ref)))
-    events.append((_END, _K_END, 0, None))
+        add((eo + 1, _K_COURSE, i, so, eo, course.ref))
+    add((_END, _K_END, 0))
     events.sort()
-    return events, commits[0], probation
+    return events, commits, probation, grouped
 
 
 def _walk(
     licence: LicenceFacts,
     events: list[_Event],
-    commit0: int,
+    commits: list[int],
     probation: tuple[int, int, int] | None,
+    grouped: bool,
     asof: int,
 ) -> tuple[list[LedgerEntry], list[Restoration], int | None]:
     """Apply the events in order: the ledger up to ``asof``, the calendar after it (I8).
 
-    Returns the ledger, the calendar and the ordinal of the invalidation (or ``None``). The full
-    restoration is not an event but the single pending delay of the last withdrawal (a later
-    withdrawal replaces it, L223-6 al. 1), and the state lives in local variables: this loop is
-    the engine's hot path, so it repeats the "ledger or calendar" test instead of calling a helper.
+    Returns the ledger, the calendar and the ordinal of the invalidation (or ``None``).
+
+    Why three queues beside the sorted events: what a withdrawal starts is due on days that grow
+    with the withdrawal's own day, so first-in first-out queues keep them in order, and ``alarm``
+    (the earliest of their heads) is the one comparison each event pays for them:
+
+    - the full restoration (L223-6 al. 1) is the single pending delay of the last withdrawal (a
+      later withdrawal replaces it); whether an offence was committed during it is looked up
+      only when it falls due (I6);
+    - the 10-year restorations (R10) of the withdrawals since the last full restoration: a full
+      restoration gives back every earlier point, so it empties that queue (I11);
+    - the 6-month restorations (R8), queued only when no offence was committed in the six months
+      and the withdrawal took exactly one point (I12); the 10-year restoration of such an
+      offence then gives back one point less (I11).
+
+    A withdrawal that leaves points takes exactly its points under the 8-point cap (R4): the one
+    that reaches 0 ends the walk (R5). The state lives in local variables and the "ledger or
+    calendar" test is repeated inline: this loop is the engine's hot path.
     """
     dates = _DATES
     new, Entry, Rest = tuple.__new__, LedgerEntry, Restoration  # noqa: N806
-    OFFENCE, COURSE, SIX, TEN = (  # noqa: N806
-        LedgerReason.OFFENCE, LedgerReason.COURSE, LedgerReason.SIX_MONTHS, LedgerReason.TEN_YEARS
-    )  # fmt: skip
     if probation is None:
         p_end = increment = years = 0
         balance = ceiling = MAX_POINTS
@@ -505,66 +505,108 @@ def _walk(
     ledger: list[LedgerEntry] = []
     calendar: list[Restoration] = []
     if licence.issued.toordinal() <= asof:
-        ledger.append(new(Entry, (licence.issued, balance, LedgerReason.INITIAL, balance, None)))
-    last_full = -1  # last L223-6 al. 1 restoration (CE n° 392555, I10)
+        ledger.append(new(Entry, (licence.issued, balance, _INITIAL, balance, None)))
+    caps: dict[Hashable, int] = {}  # room left under the 8-point cap of each group (R4, I3)
     course_block = -1  # last day of the year after the last course that earned points (I5)
     heavy = False  # a C4, C5 or délit withdrawn since the last full restoration (R7)
-    # The full restoration pending after the last withdrawal: due day, last day of its delay,
-    # next commission after the withdrawal, reason, source event.
+    # The full restoration pending after the last withdrawal: due day, day of that withdrawal,
+    # last day of its delay, reason, source event.
     due = _NEVER
-    end = after = 0
-    reason: LedgerReason = LedgerReason.TWO_YEARS
+    start = end = 0
+    reason = _TWO
     ref: Hashable = None
-    for day, kind, _, x in events:
-        if due < day or (due == day and kind):  # only an increment comes before it (I7)
-            if after > end:  # I6: no offence committed during the delay.
-                last_full = due
-                heavy = False
-                if balance < MAX_POINTS:
-                    gain = MAX_POINTS - balance
-                    balance = MAX_POINTS
-                    if due <= asof:
-                        ledger.append(new(Entry, (dates[due], gain, reason, balance, ref)))
+    tens: deque[tuple[int, int, Hashable]] = deque()  # (day, points back, source event)
+    sixes: deque[tuple[int, Hashable]] = deque()  # (day, source event)
+    ten_day = six_day = alarm = _NEVER
+    for day, kind, _, *fields in events:
+        # Restorations due before this event (on its day: before all but an increment, I7).
+        while alarm < day or (alarm == day and kind):
+            if due == alarm:
+                due = _NEVER
+                if commits[bisect_right(commits, start)] > end:  # I6: no offence in the delay.
+                    heavy = False
+                    tens.clear()  # I11: every earlier point is back.
+                    ten_day = _NEVER
+                    if balance < MAX_POINTS:
+                        gain = MAX_POINTS - balance
+                        balance = MAX_POINTS
+                        if alarm <= asof:
+                            ledger.append(new(Entry, (dates[alarm], gain, reason, balance, ref)))
+                        else:
+                            calendar.append(new(Rest, (dates[alarm], gain, reason)))
+            elif ten_day == alarm:
+                _, back, tref = tens.popleft()
+                ten_day = tens[0][0] if tens else _NEVER
+                gain = ceiling - balance
+                if back < gain:
+                    gain = back
+                if gain > 0:
+                    balance += gain
+                    if alarm <= asof:
+                        ledger.append(new(Entry, (dates[alarm], gain, _TEN, balance, tref)))
                     else:
-                        calendar.append(new(Rest, (dates[due], gain, reason)))
-            due = _NEVER
+                        calendar.append(new(Rest, (dates[alarm], gain, _TEN)))
+            else:
+                sref = sixes.popleft()[1]
+                six_day = sixes[0][0] if sixes else _NEVER
+                if balance < ceiling:
+                    balance += 1
+                    if alarm <= asof:
+                        ledger.append(new(Entry, (dates[alarm], 1, _SIX, balance, sref)))
+                    else:
+                        calendar.append(new(Rest, (dates[alarm], 1, _SIX)))
+            alarm = due if due < ten_day else ten_day
+            if six_day < alarm:
+                alarm = six_day
         if kind == _K_WITHDRAW:
-            effective, nominal, flags, next_commit, wref = x
+            effective, points, flags, wref, committed, occasion = fields
+            nominal = points
+            if grouped:  # R4, I3: simultaneous offences share an 8-point cap.
+                key = committed if occasion is None else (committed, occasion)
+                room = caps.get(key, SIMULTANEOUS_CAP)
+                if room < nominal:
+                    nominal = room
+                caps[key] = room - nominal
             if nominal >= balance:  # R5: 0 points, the licence is invalidated; nothing follows.
                 if day <= asof:
-                    ledger.append(new(Entry, (effective, -balance, OFFENCE, 0, wref)))
+                    ledger.append(new(Entry, (effective, -balance, _OFFENCE, 0, wref)))
                 return ledger, calendar, day
             if nominal:
                 balance -= nominal
                 if day <= asof:
-                    ledger.append(new(Entry, (effective, -nominal, OFFENCE, balance, wref)))
+                    ledger.append(new(Entry, (effective, -nominal, _OFFENCE, balance, wref)))
+                back = nominal
+                # R8, I12: a 1-point offence that withdrew its point, if no offence is
+                # committed in the six months (I2, I6).
+                if points == 1:
+                    six = _S6[day]
+                    if commits[bisect_right(commits, day)] > six:
+                        sixes.append((six, wref))
+                        if six_day == _NEVER:
+                            six_day = six
+                        back = 0
+                if flags & _F_TEN_YEAR and back:  # R10: C1 to C4.
+                    ten = _S120[day]
+                    tens.append((ten, back, wref))
+                    if ten_day == _NEVER:
+                        ten_day = ten
+            # R6, R7: 2 years, 3 after a heavy offence since the last full restoration.
             if flags & _F_HEAVY:
                 heavy = True
-            # R6, R7: 2 years, 3 after a heavy offence since the last full restoration.
             if heavy:
-                end, reason = _S36[day], LedgerReason.THREE_YEARS
+                end, reason = _S36[day], _THREE
             else:
-                end, reason = _S24[day], LedgerReason.TWO_YEARS
+                end, reason = _S24[day], _TWO
             # I4: a delay expiring inside the probation takes effect on its last day.
             due = end if end >= p_end else p_end
-            after, ref = next_commit, wref
-        elif kind == _K_TEN:
-            effective_o, back, tref = x
-            if last_full > effective_o:
-                continue  # I11: already given back by a full restoration.
-            gain = ceiling - balance
-            if back < gain:
-                gain = back
-            if gain > 0:
-                balance += gain
-                if day <= asof:
-                    ledger.append(new(Entry, (dates[day], gain, TEN, balance, tref)))
-                else:
-                    calendar.append(new(Rest, (dates[day], gain, TEN)))
+            start, ref = day, wref
+            alarm = due if due < ten_day else ten_day
+            if six_day < alarm:
+                alarm = six_day
         elif kind == _K_COURSE:
             # R9, I5: +4 the day after the last day, within the ceiling, once a year.
-            start, last, cref = x
-            if start <= course_block:
+            course_start, last, cref = fields
+            if course_start <= course_block:
                 continue
             gain = ceiling - balance
             if gain <= 0:
@@ -574,30 +616,21 @@ def _walk(
             course_block = _S12[last]
             balance += gain
             if day <= asof:
-                ledger.append(new(Entry, (dates[day], gain, COURSE, balance, cref)))
-        elif kind == _K_SIX:
-            # R8: no offence was committed in the six months (checked when listing the events).
-            if balance < ceiling:
-                balance += 1
-                if day <= asof:
-                    ledger.append(new(Entry, (dates[day], 1, SIX, balance, x)))
-                else:
-                    calendar.append(new(Rest, (dates[day], 1, SIX)))
+                ledger.append(new(Entry, (dates[day], gain, _COURSE, balance, cref)))
         elif kind == _K_INCREMENT:
             # R12: only if no point-losing offence was committed since the start of the
             # probation, up to and including the anniversary (CE 15/06/2016 n° 393522, I15).
-            if commit0 > day:
+            if commits[0] > day:
                 ceiling += increment
                 gain = ceiling - balance
                 if increment < gain:
                     gain = increment
                 if gain:
                     balance += gain
-                    inc = LedgerReason.PROBATION_INCREMENT
                     if day <= asof:
-                        ledger.append(new(Entry, (dates[day], gain, inc, balance, None)))
+                        ledger.append(new(Entry, (dates[day], gain, _INCREMENT, balance, None)))
                     else:
-                        calendar.append(new(Rest, (dates[day], gain, inc)))
-            if x == years:
+                        calendar.append(new(Rest, (dates[day], gain, _INCREMENT)))
+            if fields[0] == years:
                 ceiling = MAX_POINTS  # R223-1 I: the probationary ceiling ends (I14).
     return ledger, calendar, None
