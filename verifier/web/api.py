@@ -157,8 +157,10 @@ def _raw_body() -> bytes:
 def _purpose(value: object) -> Purpose | None:
     if value in (None, ""):
         return None
-    if isinstance(value, str) and value.lower() in _PURPOSE_ALIASES:
-        return _PURPOSE_ALIASES[value.lower()]
+    if isinstance(value, str):
+        value = value.strip().lower()
+        if value in _PURPOSE_ALIASES:
+            return _PURPOSE_ALIASES[value]
     try:
         return Purpose(value)
     except ValueError as exc:

@@ -75,7 +75,7 @@ def test_french_purpose_alias_and_other_file_field(settings_for: Settings,
     render_datamatrix(texts[0].valid_adcs).save(png, "PNG")
     client = _client(settings_for, texts)
     body = client.post("/api/v1/verify", data={
-        "purpose": "loueur", "image": (io.BytesIO(png.getvalue()), "photo.png")}).json
+        "purpose": "Loueur", "image": (io.BytesIO(png.getvalue()), "photo.png")}).json
     assert body["valid"] is True and body["purpose"] == "rental"
     assert body["document"]["categories"] == ["AM", "B1", "B"]
 
