@@ -15,6 +15,7 @@ import getpass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -55,7 +56,8 @@ def _issue(settings: Settings, kind: DocumentKind, neph: str, out: Path | None, 
     from registry.db import upgrade_schema
 
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    day = on or date.today()
+    # The issue date is the French civil date, whatever the server's time zone.
+    day = on or datetime.now(ZoneInfo("Europe/Paris")).date()
     try:
         # Like every registry command, bring the schema (issuance log included) to head first.
         upgrade_schema(settings.database_url or "")

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -48,6 +49,9 @@ from registry.records import load_driver_record
 from twoddoc import TwoDDocError, encode
 
 __all__ = ["IssuedDocument", "Issuer", "NoLicenceHeldError", "issue_from_facts"]
+
+#: The civil time of the dates a French reader sees (E8, the default issue date).
+_PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,9 @@ class Issuer:
         The PDF goes to ``out``, or to ``out_dir/<kind>-<document id>.pdf``, or nowhere (a web
         view returns the bytes). ``now`` is the time of issuance (PDF creation date, E8 time).
         """
-        data_as_of = datetime.combine(on, now.time())
+        # E8 is a French civil date and time (§7.16): ``now`` is UTC (naive means UTC).
+        paris_time = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(_PARIS).time()
+        data_as_of = datetime.combine(on, paris_time.replace(tzinfo=None))
         facts = self.facts(neph, on=on, data_as_of=data_as_of)
         active = self.keystore.active_signer()
         _check_validity(active, on)

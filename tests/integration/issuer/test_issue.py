@@ -230,3 +230,14 @@ def test_driver_without_licence_is_refused(issuer: Issuer, tmp_path: Path) -> No
                      out=tmp_path / "x.pdf")
     assert info.value.code == "no_licence" and info.value.field == "neph"
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize(("now", "on", "e8"), [
+    # 22:30 UTC on 1 July is 00:30 on 2 July in Paris (UTC+2, summer time).
+    (datetime(2026, 7, 1, 22, 30), date(2026, 7, 2), "020720260030"),
+    # 10:05 UTC on 31 October 2026 is 11:05 in Paris (UTC+1, winter time since 25 October).
+    (datetime(2026, 10, 31, 10, 5), date(2026, 10, 31), "311020261105"),
+])
+def test_e8_is_french_civil_time(issuer: Issuer, now: datetime, on: date, e8: str) -> None:
+    issued = issuer.issue(DocumentKind.RIR, NEPHS[0], on=on, now=now, requested_by="test")
+    assert decode(issued.text).get("E8") == e8
