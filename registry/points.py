@@ -391,9 +391,9 @@ def _is_date(value: object) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-# An event known before the walk: (day ordinal, kind, rank, then the fields of its kind). Sorting
-# these tuples gives the order of I7 (day, then kind) and among one kind the input order, as the
-# old event queue did; (day, kind, rank) is unique, so the sort never compares the fields after.
+# An event known before the walk: (day ordinal, kind, rank, the fields of its kind). Sorting these
+# tuples gives the order of I7 (day, then kind) and among one kind the input order, as the old
+# event queue did; (day, kind, rank) is unique, so the sort never compares the fields.
 _Event = tuple[Any, ...]
 
 
@@ -433,7 +433,7 @@ def _events(
             _check(licence, offences, courses)  # raises, naming the field and the position
         if p:  # R3: an offence of 0 points is not a point-losing offence.
             commits.append(co)
-            add((eo, _K_WITHDRAW, i, e, p, _FLAGS[cls._value_], off.ref, co, off.occasion))
+            add((eo, _K_WITHDRAW, i, (off, p, _FLAGS[cls._value_], co)))
     grouped = len(set(commits)) < len(commits)
     commits.sort()
     commits.append(_NEVER)
@@ -459,8 +459,8 @@ def _events(
             # tests/data/registry/independent/robustness, to be refused by name in one place).
             raise OverflowError("date value out of range")
         # R9: the points come the day after the last day of the course.
-        add((eo + 1, _K_COURSE, i, so, eo, course.ref))
-    add((_END, _K_END, 0))
+        add((eo + 1, _K_COURSE, i, (so, eo, course.ref)))
+    add((_END, _K_END, 0, None))
     events.sort()
     return events, commits, probation, grouped
 
@@ -518,7 +518,7 @@ def _walk(
     tens: deque[tuple[int, int, Hashable]] = deque()  # (day, points back, source event)
     sixes: deque[tuple[int, Hashable]] = deque()  # (day, source event)
     ten_day = six_day = alarm = _NEVER
-    for day, kind, _, *fields in events:
+    for day, kind, _, fields in events:
         # Restorations due before this event (on its day: before all but an increment, I7).
         while alarm < day or (alarm == day and kind):
             if due == alarm:
@@ -559,9 +559,11 @@ def _walk(
             if six_day < alarm:
                 alarm = six_day
         if kind == _K_WITHDRAW:
-            effective, points, flags, wref, committed, occasion = fields
+            off, points, flags, committed = fields
+            wref = off.ref
             nominal = points
             if grouped:  # R4, I3: simultaneous offences share an 8-point cap.
+                occasion = off.occasion
                 key = committed if occasion is None else (committed, occasion)
                 room = caps.get(key, SIMULTANEOUS_CAP)
                 if room < nominal:
@@ -569,12 +571,12 @@ def _walk(
                 caps[key] = room - nominal
             if nominal >= balance:  # R5: 0 points, the licence is invalidated; nothing follows.
                 if day <= asof:
-                    ledger.append(new(Entry, (effective, -balance, _OFFENCE, 0, wref)))
+                    ledger.append(new(Entry, (off.effective, -balance, _OFFENCE, 0, wref)))
                 return ledger, calendar, day
             if nominal:
                 balance -= nominal
                 if day <= asof:
-                    ledger.append(new(Entry, (effective, -nominal, _OFFENCE, balance, wref)))
+                    ledger.append(new(Entry, (off.effective, -nominal, _OFFENCE, balance, wref)))
                 back = nominal
                 # R8, I12: a 1-point offence that withdrew its point, if no offence is
                 # committed in the six months (I2, I6).
@@ -631,6 +633,6 @@ def _walk(
                         ledger.append(new(Entry, (dates[day], gain, _INCREMENT, balance, None)))
                     else:
                         calendar.append(new(Rest, (dates[day], gain, _INCREMENT)))
-            if fields[0] == years:
+            if fields == years:
                 ceiling = MAX_POINTS  # R223-1 I: the probationary ceiling ends (I14).
     return ledger, calendar, None
