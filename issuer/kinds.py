@@ -7,17 +7,16 @@ or an ``E4`` value of its own; ``APC`` (attestation de permis de conduire) is ou
 :data:`E4_BY_KIND` only, so that it can follow a newer spec by changing one line.
 
 The licence state (DI ``E5``) is a two-digit code of annex 13 (p.148), read from
-``licence_states.json`` (package data) into :data:`E5_BY_STATE`.
+the codec's annex-13 table (:data:`twoddoc.catalog.LICENCE_STATES`) into :data:`E5_BY_STATE`.
 """
 
 from __future__ import annotations
 
 import enum
-import json
-from importlib import resources
 from types import MappingProxyType
 
 from issuer.errors import PayloadError
+from twoddoc.catalog import LICENCE_STATES
 
 __all__ = [
     "E4_BY_KIND",
@@ -50,14 +49,9 @@ KIND_BY_E4: MappingProxyType[str, DocumentKind] = MappingProxyType(
 )
 
 
-def _load_states() -> dict[str, str]:
-    """Read annex 13 (code → label) from the package data and invert it (label → code)."""
-    raw = resources.files("issuer").joinpath("licence_states.json").read_text(encoding="utf-8")
-    codes: dict[str, str] = json.loads(raw)["codes"]
-    return {label: code for code, label in codes.items()}
-
-
-E5_BY_STATE: MappingProxyType[str, str] = MappingProxyType(_load_states())
+E5_BY_STATE: MappingProxyType[str, str] = MappingProxyType(
+    {label: code for code, label in LICENCE_STATES.items()}
+)
 """Annex 13 label (``VALIDE``, ``SUSPENDU``, ``INVALIDE``...) → DI ``E5`` code (``50``...)."""
 
 _LABEL_BY_CODE = {code: label for label, code in E5_BY_STATE.items()}

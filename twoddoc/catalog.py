@@ -187,3 +187,10 @@ def _check_document_fields(code: str, present: tuple[str, ...], perimeter: str) 
         di = next(di for di in doc_type.mandatory if di in missing)
         raise EncodeError(f"DI {di} is mandatory in document type {code} ({doc_type.section})",
                           field=di, position=len(present))
+
+
+#: Annex 13 (p.148): the licence-state codes of DI ``E5`` (type ``AB``) and their labels,
+#: ``"50"`` → ``"VALIDE"``. The issuer writes them, the verifier reads them: one table for both.
+LICENCE_STATES: Mapping[str, str] = MappingProxyType(
+    dict(_read("licence_states.json")["codes"])  # type: ignore[call-overload]
+)

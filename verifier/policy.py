@@ -438,10 +438,10 @@ def _check_document_type(code: str, perimeter: str, doc: Document, report: _Repo
 
 
 #: Closed value lists of the driving-licence DIs (§7.16, p.98): ``E4`` names the record, ``E5``
-#: is a licence-state code of annex 13 (p.148), numbered 01 to 50.
+#: is a licence-state code of annex 13 (p.148).
 _ENUMERATED_VALUES: Mapping[str, frozenset[str]] = {
     "E4": frozenset({"RII", "RIR", "RRP", "APC"}),
-    "E5": frozenset(f"{n:02d}" for n in range(1, 51)),
+    "E5": frozenset(_catalog.LICENCE_STATES),
 }
 
 

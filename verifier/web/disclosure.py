@@ -16,13 +16,11 @@ and the policy's notes (what was repaired, e.g. separators a hand scanner droppe
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import Enum
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from twoddoc import Document, TwoDDocError
+from twoddoc.catalog import LICENCE_STATES
 from twoddoc.dates import hex_to_date
 from verifier.policy import VerificationResult
 from verifier.reasons import Check
@@ -40,13 +38,6 @@ class Purpose(Enum):
 
 #: DI ``E4`` of type ``AB`` → the document's name (ARCHITECTURE.md, "Document encoding").
 DOCUMENT_KINDS = {"RIR": "RIR", "APC": "ADCS", "RII": "RII"}
-
-
-@cache
-def _licence_states() -> dict[str, str]:
-    """Annex 13 of the spec (p.148): DI ``E5`` code → licence state label."""
-    text = resources.files("verifier.web").joinpath("licence_states.json").read_text("utf-8")
-    return dict(json.loads(text)["codes"])
 
 
 def _ddmmyyyy(value: str | None) -> str | None:
@@ -90,7 +81,7 @@ def document_summary(doc: Document) -> dict[str, Any]:
             "birth_date": _ddmmyyyy(doc.get("69")),
         },
         "categories": categories.split() if categories else [],
-        "licence_state": {"code": state, "label": _licence_states().get(state or "")},
+        "licence_state": {"code": state, "label": LICENCE_STATES.get(state or "")},
         "validity": {
             "issued": _iso(doc.header.emission_date),
             "expires": _hex_date(doc.get("08")),
