@@ -63,7 +63,7 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 (atheris' name)
             try:
                 scenario = parse_scenario(item, index)
             except ScenarioError as exc:
-                assert exc.field is not None and exc.scenario.startswith(f"#{index}"), exc
+                assert exc.field and exc.scenario.startswith(f"#{index}"), exc
                 continue
             json.dumps(run_scenario(scenario), ensure_ascii=False)
     except (ValueError, OverflowError) as exc:

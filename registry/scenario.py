@@ -91,6 +91,10 @@ def parse_scenario(data: Any, index: int = 0) -> Scenario:
     if isinstance(data, dict) and isinstance(data.get("name"), str):
         label = f"#{index} {data['name']!r}"
     r = _Reader(label)
+    # The whole scenario is named "scenario" when it is not an object, so no refusal has an empty
+    # field (found by fuzz/fuzz_scenario.py: ``1`` gave "scenario #0: : must be a JSON object").
+    if not isinstance(data, dict):
+        raise r.fail("scenario", "must be a JSON object")
     top = r.obj(data, "", _TOP_KEYS)
     name = top.get("name", f"scenario {index}")
     if not isinstance(name, str):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -170,3 +171,24 @@ def test_scan_seeds_read_back() -> None:
     texts = {tuple(scan(seed, limits=module.LIMITS)) for seed in module.seeds()}
     assert len(texts) == 1
     assert next(iter(texts))[0].startswith("DC04FR000001")
+
+
+REGRESSIONS = sorted((Path(__file__).resolve().parents[1] / "data" / "fuzz").glob("*__*"))
+
+
+@pytest.mark.parametrize("path", REGRESSIONS, ids=[p.name for p in REGRESSIONS])
+def test_regression_inputs(path: Path) -> None:
+    """Each input a fuzzer once crashed on (tests/data/fuzz/<harness>__<what>) now passes."""
+    harness(path.name.split("__")[0]).TestOneInput(path.read_bytes())
+
+
+def test_scenario_not_an_object_names_the_scenario() -> None:
+    """A scenario that is not a JSON object is refused naming the field ``scenario``."""
+    from registry.scenario import ScenarioError, parse_scenario
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "fuzz"
+                       / "scenario__not_an_object.json").read_bytes())
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data[0], 3)
+    assert caught.value.field == "scenario" and caught.value.scenario == "#3"
+    assert str(caught.value) == "scenario #3: scenario: must be a JSON object"
