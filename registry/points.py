@@ -11,6 +11,11 @@ course, an automatic restoration, a probation increment), then cuts it at ``asof
 dated on or before ``asof`` are the ledger, the automatic restorations dated after it are the
 calendar (I8). The timeline does not depend on ``asof``, so the calendar at a date A is exactly what
 the ledger shows at a later date B for (A, B] when no new event is added.
+
+Speed (issue 4, ``bench/bench_points.py``): a balance is recomputed on every registry read, so
+the engine works on day ordinals (ints) and makes ``date`` objects only for its output, looks
+month delays up in tables filled on demand, sorts the given events once, and keeps what the walk
+starts (full, 10-year and 6-month restorations) in first-in first-out queues instead of a heap.
 """
 
 from __future__ import annotations
@@ -329,16 +334,18 @@ def compute_points(
         ceiling = MAX_POINTS
     else:  # R223-1 III: 6 plus the increments obtained so far.
         ceiling = PROBATION_INITIAL + sum(e[1] for e in ledger if e[2] is _INCREMENT)
+    # Positional, in field order: a frozen dataclass's __init__ takes a quarter longer with
+    # keywords (bench/bench_points.py), and it runs once per balance.
     return PointsResult(
-        asof=asof,
-        balance=ledger[-1][3] if ledger else 0,
-        status=_INVALIDATED if invalidated else _VALID,
-        ceiling=ceiling,
-        ledger=tuple(ledger),
-        calendar=tuple(calendar),
-        invalidated_on=_DATES[invalidated_o] if invalidated else None,  # type: ignore[index]
-        probation_end=_DATES[p_end] if probation else None,
-        in_probation=bool(probation) and licence.issued.toordinal() <= asof_o < p_end,
+        asof,  # asof
+        ledger[-1][3] if ledger else 0,  # balance
+        _INVALIDATED if invalidated else _VALID,  # status
+        ceiling,  # ceiling
+        tuple(ledger),  # ledger
+        tuple(calendar),  # calendar
+        _DATES[invalidated_o] if invalidated else None,  # type: ignore[index]  # invalidated_on
+        _DATES[p_end] if probation else None,  # probation_end
+        bool(probation) and licence.issued.toordinal() <= asof_o < p_end,  # in_probation
     )
 
 
@@ -392,8 +399,9 @@ def _is_date(value: object) -> bool:
 
 
 # An event known before the walk: (day ordinal, kind, rank, the fields of its kind). Sorting these
-# tuples gives the order of I7 (day, then kind) and among one kind the input order, as the old
-# event queue did; (day, kind, rank) is unique, so the sort never compares the fields.
+# tuples gives the order of I7 (day, then kind) and among one kind the input order (I3: the order
+# in which one day's withdrawals use up their 8-point cap); (day, kind, rank) is unique, so the
+# sort never compares the fields.
 _Event = tuple[Any, ...]
 
 
