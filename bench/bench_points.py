@@ -20,12 +20,16 @@ table shows the median CPU time (``time.process_time``, one core) and the median
 ``--json`` prints one JSON object as the last line; ``--profile`` adds where the engine's time
 goes (cProfile, by function). Not run by the tests.
 
-Where the time goes (Nov 2026, shared 2-core AMD EPYC under load, CPU µs per driver): the engine
-≈ 38 (it was ≈ 66-74 before issue 4): checking and listing the events ≈ 10, the walk ≈ 25 of
-which writing ≈ 22 ledger and calendar entries ≈ 7, the result ≈ 2.5. The bare floor is ≈ 9.
-At ≈ 40-80 ns per bytecode on this machine, the ≈ 35 events a driver goes through (20 given,
-≈ 15 restorations queued by the walk) leave about 10 bytecodes each for 50,000/s: less than
-one rule costs, so the goal is out of reach for CPython on this history; see the report.
+Where the time goes (Nov 2026, shared 2-core AMD EPYC, load ≈ 2, CPU µs per driver, medians):
+the engine ≈ 34-37, down from ≈ 64-69 before issue 4 (the heap engine, same machine, same
+inputs): checking the facts and listing the events ≈ 10, the walk ≈ 23, the result ≈ 2. A
+driver here has 13.4 withdrawals, 4.8 credited courses, 2.7 six-month points and 22 ledger
+entries; writing the entries (a named tuple each) costs ≈ 7 of the walk, and each withdrawal
+≈ 1 (cap, ledger, 6-month and 10-year queues, the 2/3-year delay). The bare floor, with no rule
+at all, is ≈ 11, half the 20 µs that 50,000/s allows: the other half spread over the ≈ 35
+steps of a driver's walk is ≈ 0.25 µs a step, about ten bytecodes on this machine, less than one
+rule costs, so the goal is out of reach for CPython here. The engine is ≈ 5 % of a registry
+read (≈ 600, mostly SQLAlchemy).
 
     .venv/bin/python bench/bench_points.py [--drivers 2000] [--read-drivers 200] [--repeat 7]
                                             [--json] [--profile]
