@@ -515,7 +515,7 @@ def _walk(
     if licence.issued.toordinal() <= asof:
         ledger.append(new(Entry, (licence.issued, balance, _INITIAL, balance, None)))
     caps: dict[Hashable, int] = {}  # room left under the 8-point cap of each group (R4, I3)
-    course_block = -1  # last day of the year after the last course that earned points (I5)
+    last_course = 0  # last day of the last course that earned points, 0 for none (I5)
     heavy = False  # a C4, C5 or délit withdrawn since the last full restoration (R7)
     # The full restoration pending after the last withdrawal: due day, day of that withdrawal,
     # last day of its delay, reason, source event.
@@ -616,14 +616,14 @@ def _walk(
         elif kind == _K_COURSE:
             # R9, I5: +4 the day after the last day, within the ceiling, once a year.
             course_start, last, cref = fields
-            if course_start <= course_block:
+            if last_course and course_start <= _S12[last_course]:
                 continue
             gain = ceiling - balance
             if gain <= 0:
                 continue
             if gain > COURSE_POINTS:
                 gain = COURSE_POINTS
-            course_block = _S12[last]
+            last_course = last
             balance += gain
             if day <= asof:
                 ledger.append(new(Entry, (dates[day], gain, _COURSE, balance, cref)))
