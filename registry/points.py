@@ -446,14 +446,7 @@ def _events(
     commits.sort()
     commits.append(_NEVER)
 
-    probation = None
-    if licence.probationary:
-        # L223-1 al. 2, R223-1 II and V: 3 years, +2 a year; 2 years, +3 a year after AAC.
-        years, increment = (2, 3) if licence.accompanied_driving else (3, 2)
-        for k, table in enumerate((_S12, _S24, _S36)[:years], 1):
-            add((table[iss], _K_INCREMENT, k, k))
-        probation = (events[-1][0], increment, years)
-
+    overflow = False
     for i, course in enumerate(courses):
         s, e = course.start, course.end
         if not checked and (type(s) is not date or type(e) is not date):
@@ -463,11 +456,23 @@ def _events(
         if not iss <= so <= eo:
             _check(licence, offences, courses)
         if eo == _LAST_DAY:
-            # No day after 9999-12-31: fails as it always has, with OverflowError (a known limit,
-            # tests/data/registry/independent/robustness, to be refused by name in one place).
-            raise OverflowError("date value out of range")
+            overflow = True
         # R9: the points come the day after the last day of the course.
         add((eo + 1, _K_COURSE, i, (so, eo, course.ref)))
+
+    # The facts are valid: now the dates that may not exist (past 9999-12-31), in the order the
+    # first engine met them, so that such a history fails as it always has (ValueError, then
+    # OverflowError). A known limit, tests/data/registry/independent/robustness, to be refused
+    # by name in one place.
+    probation = None
+    if licence.probationary:
+        # L223-1 al. 2, R223-1 II and V: 3 years, +2 a year; 2 years, +3 a year after AAC.
+        years, increment = (2, 3) if licence.accompanied_driving else (3, 2)
+        for k, table in enumerate((_S12, _S24, _S36)[:years], 1):
+            add((table[iss], _K_INCREMENT, k, k))
+        probation = (table[iss], increment, years)
+    if overflow:
+        raise OverflowError("date value out of range")  # no day after the last day (R9)
     add((_END, _K_END, 0, None))
     events.sort()
     return events, commits, probation, grouped
