@@ -242,7 +242,7 @@ def add_months(day: date, months: int) -> date:
 
 # The engine works on day ordinals (``date.toordinal()``): comparing two ints is the cheapest
 # operation CPython has, comparing two dates is a call. Dates are made back only for the output.
-_TABLE_LIMIT = 1 << 17  # about 360 years of days per table
+_TABLE_LIMIT = 1 << 15  # about 90 years of days, ≈ 3 MB, per table
 
 
 class _Shift(dict[int, int]):
