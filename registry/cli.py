@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -94,7 +95,8 @@ def _sessions(settings: Any) -> Any:
 
 def _today(asof: date | None) -> date:
     # The only place the registry reads the clock: the edge, when --asof is not given.
-    return asof if asof is not None else date.today()
+    # The French civil date, whatever the server's time zone (as the issuer and verifier do).
+    return asof if asof is not None else datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 @registry_group.command("migrate")

@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
@@ -39,6 +40,11 @@ CATEGORIES = {"AM", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D
 #: The issue date of the month-end ADCS: 31 October 2027 + 4 months is 29 February 2028.
 MONTH_END = dt.date(2027, 10, 31)
 
+
+
+def _paris_today() -> dt.date:
+    """The issuer's default issue date: the French civil date, whatever the machine's zone."""
+    return dt.datetime.now(ZoneInfo("Europe/Paris")).date()
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus ``months``, clamped to the last day of a shorter month (31/10 → 29/02)."""
@@ -124,10 +130,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     issued = []
     for n, (kind, driver, on) in enumerate(plan):
         pdf = root / f"{n}-{kind}.pdf"
-        before = dt.date.today()
+        before = _paris_today()
         args = ["issue", kind, "--neph", driver["neph"], "--out", str(pdf)]
         run(args + (["--on", on.isoformat()] if on else []), env)
-        after = dt.date.today()
+        after = _paris_today()
         texts = set()
         for png in rasterise(pdf):
             with Image.open(png) as image:

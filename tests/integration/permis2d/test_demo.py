@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from click.testing import CliRunner
 
 from permis2d.cli import cli
@@ -20,9 +23,8 @@ def test_demo_prepares_keys_registry_and_a_valid_adcs_twice(settings):
     # An independent check with the exported trust folder, as a rental desk would do it.
     texts = scan(pdfs[0])
     assert len(texts) == 1
-    import datetime as dt
-
-    result = verify_text(texts[0], TrustStore.load([settings.trust_dir]), at=dt.date.today())
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+    result = verify_text(texts[0], TrustStore.load([settings.trust_dir]), at=today)
     assert result.valid
     # A second run reuses the PKI and the seeded registry (idempotent) and issues a new ADCS.
     second = runner.invoke(cli, ["demo", "--no-serve"], obj=settings)
