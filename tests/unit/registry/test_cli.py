@@ -4,8 +4,9 @@ backends: output, exit codes, idempotent seeding and refusals that leave the dat
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner, Result
 
@@ -136,4 +137,6 @@ def test_add_course_command(backend_settings: Settings) -> None:
 def test_asof_defaults_to_today(backend_settings: Settings) -> None:
     invoke(backend_settings, "registry", "add", "-", input=json.dumps(_driver_json("GER75001")))
     shown = invoke(backend_settings, "registry", "show", "GER75001", "--json")
-    assert json.loads(shown.stdout)["asof"] == date.today().isoformat()
+    # "Today" is the French civil date, whatever the machine's time zone.
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    assert json.loads(shown.stdout)["asof"] == today.isoformat()
