@@ -298,7 +298,14 @@ _FLAGS = {
 }
 _NEVER = date.max.toordinal() + 2  # after every real day and after the end marker
 _END = _NEVER - 1  # the day of the marker that closes the event list
-_LAST_DAY = date.max.toordinal()
+#: The last day the engine accepts in its input. Its delays reach 10 years past a withdrawal,
+#: and ``date`` stops at 9999-12-31: a fact dated later than this could only end in a date that
+#: does not exist, so it is refused by name instead (a registry of real licences never gets
+#: near it; tests/data/registry/independent/robustness probes it).
+LAST_SUPPORTED_DAY = date(9899, 12, 31)
+_LAST_ORDINAL = LAST_SUPPORTED_DAY.toordinal()
+_TOO_LATE = (f"dates after {LAST_SUPPORTED_DAY.isoformat()} are out of range: a 10-year delay "
+             "from them would pass 9999-12-31")
 
 # Reasons as module constants: reading an Enum member through its class costs a Python-level
 # lookup in CPython 3.11, a module global does not.
@@ -325,6 +332,8 @@ def compute_points(
     crs = tuple(courses)
     if type(asof) is not date and (not isinstance(asof, date) or isinstance(asof, datetime)):
         raise PointsError("the date of the balance must be a date", field="asof")
+    if asof > LAST_SUPPORTED_DAY:
+        raise PointsError(_TOO_LATE, field="asof")
     events, commits, probation, grouped = _events(licence, offs, crs)
     asof_o = asof.toordinal()
     ledger, calendar, invalidated_o = _walk(licence, events, commits, probation, grouped, asof_o)
@@ -359,9 +368,13 @@ def _check(
     """
     if not _is_date(licence.issued):
         raise PointsError("the issue date must be a date", field="issued")
+    if licence.issued > LAST_SUPPORTED_DAY:
+        raise PointsError(_TOO_LATE, field="issued")
     for i, off in enumerate(offences):
         if not _is_date(off.committed) or not _is_date(off.effective):
             raise PointsError("offence dates must be dates", field="effective", position=i)
+        if off.effective > LAST_SUPPORTED_DAY:
+            raise PointsError(_TOO_LATE, field="effective", position=i)
         if not isinstance(off.offence_class, OffenceClass):
             raise PointsError("unknown offence class", field="class", position=i)
         if isinstance(off.points, bool) or not isinstance(off.points, int):
@@ -389,6 +402,8 @@ def _check(
             raise PointsError("course dates must be dates", field="end", position=i)
         if course.end < course.start:
             raise PointsError("a course cannot end before it starts", field="end", position=i)
+        if course.end > LAST_SUPPORTED_DAY:
+            raise PointsError(_TOO_LATE, field="end", position=i)
         if course.start < licence.issued:
             raise PointsError("the course predates the licence", field="start", position=i)
 
@@ -422,6 +437,8 @@ def _events(
     if type(issued) is not date:
         _check(licence, offences, courses)  # refuses anything but a plain calendar day
     iss = issued.toordinal()
+    if iss > _LAST_ORDINAL:
+        _check(licence, offences, courses)
     checked = False
     events: list[_Event] = []
     add = events.append
@@ -437,7 +454,7 @@ def _events(
             _check(licence, offences, courses)  # raises, or accepts a subclass of date or int
             checked = True
         co, eo = c.toordinal(), e.toordinal()
-        if not (iss <= co <= eo and 0 <= p <= MAX_OFFENCE_POINTS):
+        if not (iss <= co <= eo <= _LAST_ORDINAL and 0 <= p <= MAX_OFFENCE_POINTS):
             _check(licence, offences, courses)  # raises, naming the field and the position
         if p:  # R3: an offence of 0 points is not a point-losing offence.
             commits.append(co)
@@ -446,24 +463,17 @@ def _events(
     commits.sort()
     commits.append(_NEVER)
 
-    overflow = False
     for i, course in enumerate(courses):
         s, e = course.start, course.end
         if not checked and (type(s) is not date or type(e) is not date):
             _check(licence, offences, courses)
             checked = True
         so, eo = s.toordinal(), e.toordinal()
-        if not iss <= so <= eo:
+        if not iss <= so <= eo <= _LAST_ORDINAL:
             _check(licence, offences, courses)
-        if eo == _LAST_DAY:
-            overflow = True
         # R9: the points come the day after the last day of the course.
         add((eo + 1, _K_COURSE, i, (so, eo, course.ref)))
 
-    # The facts are valid: now the dates that may not exist (past 9999-12-31), in the order the
-    # first engine met them, so that such a history fails as it always has (ValueError, then
-    # OverflowError). A known limit, tests/data/registry/independent/robustness, to be refused
-    # by name in one place.
     probation = None
     if licence.probationary:
         # L223-1 al. 2, R223-1 II and V: 3 years, +2 a year; 2 years, +3 a year after AAC.
@@ -471,8 +481,6 @@ def _events(
         for k, table in enumerate((_S12, _S24, _S36)[:years], 1):
             add((table[iss], _K_INCREMENT, k, k))
         probation = (table[iss], increment, years)
-    if overflow:
-        raise OverflowError("date value out of range")  # no day after the last day (R9)
     add((_END, _K_END, 0, None))
     events.sort()
     return events, commits, probation, grouped

@@ -569,3 +569,42 @@ def test_i16_wrong_types_are_refused_by_name() -> None:
             asof=D("2024-06-01"),
         )  # type: ignore[arg-type]
     assert err.value.field == "class"
+
+
+# --- Input range and types: refused by name, never a ValueError from the calendar ---------------
+
+
+@pytest.mark.parametrize(("kwargs", "field", "position"), [
+    ({"issued": "9900-01-01", "asof": "9899-12-31"}, "issued", None),
+    ({"issued": "2020-01-01", "asof": "9900-01-01"}, "asof", None),
+    ({"issued": "2020-01-01", "asof": "2021-01-01",
+      "offences": [off("2020-06-01", "2020-07-01", 1, C3), off("9990-01-01", None, 1, C2)]},
+     "effective", 1),
+    ({"issued": "2020-01-01", "asof": "2021-01-01",
+      "courses": [course("9999-12-30", "9999-12-31")]}, "end", 0),
+])
+def test_dates_beyond_the_supported_range_are_refused_by_name(kwargs, field, position):
+    with pytest.raises(PointsError) as info:
+        run(**kwargs)
+    assert info.value.field == field
+    assert info.value.position == position
+    assert "9899-12-31" in str(info.value)
+
+
+def test_last_supported_day_still_computes_ten_year_delays():
+    result = run("2020-01-01", [off("9899-12-31", None, 2, C3)], asof="9899-12-31")
+    assert result.balance == 10
+    assert calendar(result)[-1][0] == "9901-12-31"  # 2 years after the last withdrawal (R6)
+
+
+def test_asof_and_event_dates_must_be_plain_dates():
+    from datetime import datetime
+
+    with pytest.raises(PointsError) as info:
+        compute_points(LicenceFacts(D("2020-01-01"), False, False), asof="2021-01-01")  # type: ignore[arg-type]
+    assert info.value.field == "asof"
+    moment = datetime(2020, 6, 1, 12, 0)
+    with pytest.raises(PointsError) as info:
+        compute_points(LicenceFacts(D("2020-01-01"), False, False),
+                       [Offence(moment, moment, 1, C3)], asof=D("2021-01-01"))
+    assert info.value.field == "effective" and info.value.position == 0
