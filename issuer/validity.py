@@ -5,25 +5,19 @@ encoding"), carried by DI ``08`` "date d'expiration du document" (spec §7, p.62
 when the issue day does not exist in the target month the expiry falls on that month's last day,
 so 31 October + 4 months = 28 February (29 February in a leap year), and 30 June + 4 months =
 30 October. The document is valid up to and including its expiry date ("valable jusqu'au").
-Pure date arithmetic: the issue date is a parameter, never read from the clock.
+Pure date arithmetic: the issue date is a parameter, never read from the clock. The month
+arithmetic is the points engine's (art. 641 CPC, one implementation for the whole product).
 """
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
+
+from registry.points import add_months
 
 __all__ = ["ADCS_VALIDITY_MONTHS", "adcs_expiry", "add_months"]
 
 ADCS_VALIDITY_MONTHS = 4
-
-
-def add_months(day: date, months: int) -> date:
-    """Add calendar months to a date, clamping to the target month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(day.day, last))
 
 
 def adcs_expiry(issued_on: date) -> date:
