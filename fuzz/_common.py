@@ -64,8 +64,9 @@ def run(name: str, test_one_input: Callable[[bytes], None],
     else:
         corpus = default_corpus(name)
         argv.append(str(corpus))
-    written = write_seeds(corpus, seeds())
-    print(f"{name}: corpus {corpus} ({written} seeds written)", file=sys.stderr)
+    if not corpus.is_file():  # a file is a crash to reproduce or minimise, not a corpus
+        written = write_seeds(corpus, seeds())
+        print(f"{name}: corpus {corpus} ({written} seeds written)", file=sys.stderr)
     atheris.instrument_all()
     atheris.Setup(argv, test_one_input)
     atheris.Fuzz()

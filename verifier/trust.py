@@ -117,6 +117,28 @@ def _common_name(name: x509.Name) -> str | None:
     return value if isinstance(value, str) else value.decode("latin-1")
 
 
+def _parsed(cert: x509.Certificate) -> x509.Certificate:
+    """Parse now what cryptography reads lazily: names, serial, validity; ValueError if broken.
+
+    Why: cryptography parses a certificate's names only when first asked, so a malformed issuer
+    (a CN that is not UTF-8) loaded without error and raised ``ValueError`` later, inside
+    ``TrustStore()`` (found by fuzz/fuzz_trust_load.py). Every loader calls this where it already
+    turns a ``ValueError`` into a note, so a broken certificate is skipped with a note.
+    """
+    cert.subject.rfc4514_string()
+    cert.issuer.rfc4514_string()
+    _ = (cert.serial_number, cert.not_valid_before_utc, cert.not_valid_after_utc)
+    return cert
+
+
+def _parsed_crl(crl: x509.CertificateRevocationList) -> x509.CertificateRevocationList:
+    """Parse now what cryptography reads lazily in a CRL: its issuer and every revoked entry."""
+    crl.issuer.rfc4514_string()
+    for revoked in crl:
+        _ = revoked.serial_number
+    return crl
+
+
 def _fingerprint(cert: x509.Certificate) -> bytes:
     return cert.fingerprint(hashes.SHA256())
 
@@ -248,7 +270,7 @@ class TSLSource:
         for element in info.iter(f"{_TSL_NS}X509Certificate"):
             try:
                 der = base64.b64decode("".join((element.text or "").split()), validate=True)
-                cert = x509.load_der_x509_certificate(der)
+                cert = _parsed(x509.load_der_x509_certificate(der))
             except (binascii.Error, ValueError) as exc:
                 out.notes.append(f"{self.path}: {ca_id}: unreadable X509Certificate ({exc})")
                 continue
@@ -274,12 +296,12 @@ def _parse_file(path: Path, out: TrustMaterial) -> None:
             out.notes.append(f"{path}: no complete PEM block")
         return
     try:
-        _add_certificate(x509.load_der_x509_certificate(data), str(path), out)
+        _add_certificate(_parsed(x509.load_der_x509_certificate(data)), str(path), out)
         return
     except ValueError:
         pass
     try:
-        out.crls.append((x509.load_der_x509_crl(data), str(path)))
+        out.crls.append((_parsed_crl(x509.load_der_x509_crl(data)), str(path)))
     except ValueError:
         out.notes.append(f"{path}: neither a certificate nor a CRL, skipped")
 
@@ -287,9 +309,9 @@ def _parse_file(path: Path, out: TrustMaterial) -> None:
 def _parse_pem_block(path: Path, kind: str, block: bytes, out: TrustMaterial) -> None:
     try:
         if kind in ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"):
-            _add_certificate(x509.load_pem_x509_certificate(block), str(path), out)
+            _add_certificate(_parsed(x509.load_pem_x509_certificate(block)), str(path), out)
         elif kind == "X509 CRL":
-            out.crls.append((x509.load_pem_x509_crl(block), str(path)))
+            out.crls.append((_parsed_crl(x509.load_pem_x509_crl(block)), str(path)))
         elif "PRIVATE KEY" in kind:
             # The verifier is deployed apart from the keys: it never loads a private key.
             out.notes.append(f"{path}: private key ignored (the verifier never reads them)")

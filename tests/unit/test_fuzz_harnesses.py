@@ -192,3 +192,20 @@ def test_scenario_not_an_object_names_the_scenario() -> None:
         parse_scenario(data[0], 3)
     assert caught.value.field == "scenario" and caught.value.scenario == "#3"
     assert str(caught.value) == "scenario #3: scenario: must be a JSON object"
+
+
+def test_certificate_with_unparsable_issuer_is_skipped_with_a_note(tmp_path: Path) -> None:
+    """A leaf whose issuer CN is not UTF-8 is skipped with a note, not a ValueError later.
+
+    cryptography parses names lazily: before the fix the file loaded and ``TrustStore()`` raised
+    on ``cert.issuer``. The vector is a test-PKI leaf with two bytes of its issuer CN replaced.
+    """
+    from verifier.trust import TrustStore
+
+    data = (Path(__file__).resolve().parents[1] / "data" / "fuzz"
+            / "trust_load__issuer_cn_not_utf8.bin").read_bytes()[1:]
+    path = tmp_path / "leaf.der"
+    path.write_bytes(data)
+    store = TrustStore.load([tmp_path])
+    assert store.is_empty and not list(store.leaves())
+    assert any(str(path) in note for note in store.notes), store.notes
