@@ -147,7 +147,7 @@ def test_trust_seeds_load_the_exported_pki() -> None:
 
 
 def test_scenario_seeds_parse() -> None:
-    """Most scenario seeds are accepted scenarios; the far-date ones hit the known engine bug."""
+    """Most scenario seeds are accepted; the rest (far dates) are refused naming a field."""
     from registry.scenario import ScenarioError, parse_scenario
 
     module = harness("scenario")
@@ -156,11 +156,10 @@ def test_scenario_seeds_parse() -> None:
         try:
             parse_scenario(json.loads(seed))
             accepted += 1
-        except ScenarioError:
+        except ScenarioError as exc:
+            assert exc.field
             refused += 1
-        except (ValueError, OverflowError):
-            assert module._far(seed)
-    assert accepted >= 50
+    assert accepted >= 50 and accepted + refused == len(module.seeds())
 
 
 def test_scan_seeds_read_back() -> None:
@@ -209,3 +208,17 @@ def test_certificate_with_unparsable_issuer_is_skipped_with_a_note(tmp_path: Pat
     store = TrustStore.load([tmp_path])
     assert store.is_empty and not list(store.leaves())
     assert any(str(path) in note for note in store.notes), store.notes
+
+
+def test_scenario_empty_key_is_named() -> None:
+    """An unknown empty key is named ``""``, never an empty field (scenario__empty_key.json)."""
+    from registry.scenario import ScenarioError, parse_scenario
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "fuzz"
+                       / "scenario__empty_key.json").read_bytes())
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data)
+    assert caught.value.field == '""'
+    with pytest.raises(ScenarioError) as nested:
+        parse_scenario({"licence": data})
+    assert nested.value.field == 'licence.""'
