@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
@@ -158,7 +158,7 @@ def _self_signed(cert: x509.Certificate) -> bool:
         return False
     try:
         cert.verify_directly_issued_by(cert)
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
         return False
     return True
 
@@ -394,9 +394,10 @@ class TrustStore:
             if fp in seen_leaves or ca_id is None or cert_id is None:
                 continue
             seen_leaves.add(fp)
+            # An unknown curve raises UnsupportedAlgorithm, not ValueError (fuzz_trust_load.py).
             try:
                 key = cert.public_key()
-            except (ValueError, TypeError) as exc:  # unsupported algorithm: cannot verify with it
+            except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
                 self.notes += (f"{source}: public key unusable ({exc})",)
                 continue
             leaf = LeafCertificate(ca_id, cert_id, cert, key, source)
@@ -444,7 +445,7 @@ class TrustStore:
             return False
         try:
             return crl.is_signature_valid(ca.public_key())
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, UnsupportedAlgorithm):
             return False
 
     # -- queries -----------------------------------------------------------------------------
@@ -493,7 +494,7 @@ class TrustStore:
         for ca in cas:
             try:
                 leaf.certificate.verify_directly_issued_by(ca.certificate)
-            except (InvalidSignature, ValueError, TypeError):
+            except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
                 continue
             if ca.anchor:
                 return ChainStatus.TRUSTED

@@ -222,3 +222,36 @@ def test_scenario_empty_key_is_named() -> None:
     with pytest.raises(ScenarioError) as nested:
         parse_scenario({"licence": data})
     assert nested.value.field == 'licence.""'
+
+
+def test_unknown_curve_is_a_note_not_an_exception(tmp_path: Path) -> None:
+    """A certificate naming an unknown curve (1.2.844.10045.3.1.7) never raises out of the store.
+
+    cryptography raises ``UnsupportedAlgorithm``, which is no ``ValueError``: the leaf is skipped
+    with a note; a CA with that curve verifies neither the leaf nor the CRL, so the chain is not
+    trusted and the revocation is unknown. Vectors: test-PKI certificates, one OID byte changed.
+    """
+    import shutil
+
+    from fuzz._common import test_pki
+    from verifier.trust import ChainStatus, RevocationStatus, TrustStore
+
+    pki = test_pki()
+    data = Path(__file__).resolve().parents[1] / "data" / "fuzz"
+    leaf_dir = tmp_path / "leaf"
+    leaf_dir.mkdir()
+    leaf_der = (data / "trust_load__leaf_unknown_curve.bin").read_bytes()[1:]
+    (leaf_dir / "leaf.der").write_bytes(leaf_der)
+    store = TrustStore.load([leaf_dir])
+    assert not list(store.leaves())
+    assert any("public key unusable" in note for note in store.notes), store.notes
+
+    ca_dir = tmp_path / "ca"
+    ca_dir.mkdir()
+    (ca_dir / "ca.der").write_bytes((data / "trust_load__ca_unknown_curve.bin").read_bytes()[1:])
+    shutil.copy(pki.trust_dir / f"{pki.ca_id}_{pki.cert_id}.pem", ca_dir)
+    shutil.copy(pki.trust_dir / f"{pki.ca_id}.crl.pem", ca_dir)
+    store = TrustStore.load([ca_dir])
+    (leaf,) = store.candidates(pki.ca_id, pki.cert_id)
+    assert store.chain(leaf) is ChainStatus.BAD_SIGNATURE
+    assert store.revocation(leaf) is RevocationStatus.UNKNOWN
