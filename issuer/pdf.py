@@ -20,6 +20,7 @@ issuing a document only lays it out (≈ 4 ms for one page).
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +37,14 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from issuer.facts import DriverFacts, HistoryEntry
-from issuer.fonts import Fonts, register_fonts, seed
+from issuer.fonts import (
+    Fonts,
+    draw_centred_string,
+    draw_right_string,
+    draw_string,
+    register_fonts,
+    seed,
+)
 from issuer.kinds import DocumentKind
 
 __all__ = [
@@ -200,17 +208,17 @@ def _draw_header(canvas: Canvas, fonts: Fonts, common: Any) -> None:
     canvas.setFillColor(INK)
     canvas.setFont(fonts.bold, 10.5)
     for index, line in enumerate(common.republic.split(" ")):
-        canvas.drawString(MARGIN, top - index * 12, line)
+        draw_string(canvas, MARGIN, top - index * 12, line)
     canvas.setFont(fonts.italic, 7)
     canvas.setFillColor(GREY)
     for index, line in enumerate(common.motto.split("\n")):
-        canvas.drawString(MARGIN, top - 30 - index * 8.5, line)
+        draw_string(canvas, MARGIN, top - 30 - index * 8.5, line)
     canvas.setFillColor(INK)
     canvas.setFont(fonts.bold, 9.5)
-    canvas.drawRightString(PAGE_W - MARGIN, top, common.ministry)
+    draw_right_string(canvas, PAGE_W - MARGIN, top, common.ministry)
     canvas.setFont(fonts.regular, 8.5)
     canvas.setFillColor(GREY)
-    canvas.drawRightString(PAGE_W - MARGIN, top - 12, common.service)
+    draw_right_string(canvas, PAGE_W - MARGIN, top - 12, common.service)
     # Tricolour rule: blue, white, red thirds (the white third shows as a gap on paper).
     y = HEADER_BOTTOM
     third = CONTENT_W / 3
@@ -241,9 +249,9 @@ def _draw_bottom_band(
     canvas.drawImage(reader, symbol_x, symbol_y, side, side)
     canvas.setFillColor(INK)
     canvas.setFont(fonts.bold, 9)
-    canvas.drawCentredString(symbol_x + side / 2, symbol_y + side + 2 * mm, common.barcode_label)
+    draw_centred_string(canvas, symbol_x + side / 2, symbol_y + side + 2 * mm, common.barcode_label)
     canvas.setFont(fonts.regular, 7.5)
-    canvas.drawCentredString(symbol_x + side / 2, symbol_y - 4 * mm,
+    draw_centred_string(canvas, symbol_x + side / 2, symbol_y - 4 * mm,
                              f"{common.document_id_label} {view.document_id}")
     # Left of the symbol: what the signature does not cover, and how to verify.
     text_w = symbol_x - MARGIN - 8 * mm
@@ -259,8 +267,14 @@ def _draw_bottom_band(
     canvas.line(MARGIN, footer_y + 4 * mm, right, footer_y + 4 * mm)
     canvas.setFillColor(GREY)
     canvas.setFont(fonts.regular, 7.5)
-    canvas.drawString(MARGIN, footer_y, f"{common.issued_label} · {common.data_label}")
-    canvas.drawRightString(right, footer_y, page_label)
+    draw_string(canvas, MARGIN, footer_y, f"{common.issued_label} · {common.data_label}")
+    draw_right_string(canvas, right, footer_y, page_label)
+
+
+@functools.lru_cache(maxsize=512)
+def _split(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """``simpleSplit``'s lines, kept: the notes and headings wrap alike in every document."""
+    return tuple(simpleSplit(text, font, size, width))
 
 
 def _paragraph(canvas: Canvas, font: str, size: float, text: str, x: float, top: float,
@@ -270,8 +284,8 @@ def _paragraph(canvas: Canvas, font: str, size: float, text: str, x: float, top:
     canvas.setFont(font, size)
     canvas.setFillColor(colour)
     y = top - size
-    for line in simpleSplit(text, font, size, width):
-        canvas.drawString(x, y, line)
+    for line in _split(text, font, size, width):
+        draw_string(canvas, x, y, line)
         y -= leading
     return y + leading - size * 0.3  # just below the last line's descenders
 
@@ -318,16 +332,16 @@ class _Layout:
             canvas.setFont(font, size)
             canvas.setFillColor(colour)
             if right:
-                canvas.drawRightString(x, y, text)
+                draw_right_string(canvas, x, y, text)
             else:
-                canvas.drawString(x, y, text)
+                draw_string(canvas, x, y, text)
 
         self._emit(op)
 
     def _wrapped(self, font: str, size: float, text: str, x: float, width: float,
                  colour: Color = INK) -> float:
         """Emit wrapped lines at the current top; return their total height (not advanced)."""
-        lines = simpleSplit(text, font, size, width)
+        lines = _split(text, font, size, width)
         leading = size * 1.35
         top = self.top
 
@@ -335,7 +349,7 @@ class _Layout:
             canvas.setFont(font, size)
             canvas.setFillColor(colour)
             for index, line in enumerate(lines):
-                canvas.drawString(x, top - size - index * leading, line)
+                draw_string(canvas, x, top - size - index * leading, line)
 
         self._emit(op)
         return size + (len(lines) - 1) * leading + size * 0.35
@@ -466,7 +480,7 @@ class _Layout:
         s, f = self.specific, self.fonts
         self.top -= 4 * mm
         detail_w = CONTENT_W - 10 * mm
-        lines = len(simpleSplit(s.validity_detail, f.regular, 8.5, detail_w))
+        lines = len(_split(s.validity_detail, f.regular, 8.5, detail_w))
         height = 4 * mm + 20 + 8.5 + (lines - 1) * 8.5 * 1.35 + 4 * mm  # grows with the text
         self._room(height)
         bottom = self.top - height
@@ -528,7 +542,7 @@ class _Layout:
             canvas.setFont(f.regular, 8.5)
             canvas.setFillColor(INK)
             for index, line in enumerate(lines):
-                canvas.drawString(cols[2], top - 8.5 - index * 11, line)
+                draw_string(canvas, cols[2], top - 8.5 - index * 11, line)
             canvas.setStrokeColor(RULE)
             canvas.setLineWidth(0.3)
             canvas.line(MARGIN, top - height + 1, PAGE_W - MARGIN, top - height + 1)
