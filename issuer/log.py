@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     RowMapping,
     String,
+    bindparam,
     insert,
     select,
     update,
@@ -76,6 +77,23 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("latin-1")).hexdigest()
 
 
+_INSERT = (
+    insert(_TABLE)
+    .values({name: bindparam(name) for name in (
+        "kind", "neph", "ca_id", "cert_id", "issued_on", "expires_on", "pages", "requested_by",
+        "created_at")})
+    .returning(_TABLE.c.id)
+)
+"""Built once: SQLAlchemy then only binds values (building a statement per call cost more)."""
+
+_FINISH = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(document_id=bindparam("document_id"), text_sha256=bindparam("text_sha256"),
+            expires_on=bindparam("expires_on"), pages=bindparam("pages"))
+)
+
+
 def allocate(
     connection: Connection,
     *,
@@ -92,38 +110,42 @@ def allocate(
     """Insert the log row inside the caller's transaction and return its document id.
 
     The INSERT is the transaction's first statement, so SQLite takes its write lock at once (no
-    read-then-write upgrade that would fail with "database is locked" under concurrency).
+    read-then-write upgrade that would fail with "database is locked" under concurrency). The row
+    gets its ``document_id`` column from :func:`finish`, in the same transaction: one INSERT and
+    one UPDATE by primary key per document, nothing read back.
     """
-    row_id = connection.execute(
-        insert(_TABLE)
-        .values(
-            kind=kind,
-            neph=neph,
-            ca_id=ca_id,
-            cert_id=cert_id,
-            issued_on=issued_on,
-            expires_on=expires_on,
-            pages=pages,
-            requested_by=requested_by[:120],
-            created_at=created_at,
-        )
-        .returning(_TABLE.c.id)
-    ).scalar_one()
-    document_id = document_id_for(row_id)
-    connection.execute(
-        update(_TABLE).where(_TABLE.c.id == row_id).values(document_id=document_id)
-    )
-    return document_id
+    row_id = connection.execute(_INSERT, {
+        "kind": kind,
+        "neph": neph,
+        "ca_id": ca_id,
+        "cert_id": cert_id,
+        "issued_on": issued_on,
+        "expires_on": expires_on,
+        "pages": pages,
+        "requested_by": requested_by[:120],
+        "created_at": created_at,
+    }).scalar_one()
+    return document_id_for(row_id)
 
 
 def finish(connection: Connection, document_id: str, *, text: str, expires_on: date | None,
            pages: int) -> None:
-    """Record the signed text's hash, the expiry date and the page count (same transaction)."""
-    connection.execute(
-        update(_TABLE)
-        .where(_TABLE.c.document_id == document_id)
-        .values(text_sha256=text_digest(text), expires_on=expires_on, pages=pages)
-    )
+    """Record the document id, the signed text's hash, the expiry and the page count.
+
+    Same transaction as :func:`allocate`; the row is found by its primary key, which the
+    document id spells in ten digits.
+    """
+    if not (len(document_id) == DOCUMENT_ID_DIGITS and document_id.isdigit()):
+        raise ValueError(f"document id {document_id!r} is not {DOCUMENT_ID_DIGITS} digits")
+    result = connection.execute(_FINISH, {
+        "row_id": int(document_id),
+        "document_id": document_id,
+        "text_sha256": text_digest(text),
+        "expires_on": expires_on,
+        "pages": pages,
+    })
+    if result.rowcount != 1:
+        raise LookupError(f"no issuance log row {document_id} in this transaction")
 
 
 def lookup(connection: Connection, document_id: str) -> RowMapping | None:
