@@ -149,7 +149,9 @@ def _basic_constraints_ca(cert: x509.Certificate) -> bool | None:
         return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     except x509.ExtensionNotFound:
         return None
-    except ValueError:  # a malformed extension: never something to anchor trust on
+    # A malformed extension is never something to anchor trust on; a repeated one raises
+    # DuplicateExtension, which is no ValueError (found by fuzz/fuzz_trust_load.py).
+    except (ValueError, x509.DuplicateExtension):
         return False
 
 

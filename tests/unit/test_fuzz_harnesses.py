@@ -255,3 +255,24 @@ def test_unknown_curve_is_a_note_not_an_exception(tmp_path: Path) -> None:
     (leaf,) = store.candidates(pki.ca_id, pki.cert_id)
     assert store.chain(leaf) is ChainStatus.BAD_SIGNATURE
     assert store.revocation(leaf) is RevocationStatus.UNKNOWN
+
+
+def test_duplicate_extension_never_anchors(tmp_path: Path) -> None:
+    """A certificate with a repeated extension loads as a leaf only, never as a CA.
+
+    cryptography raises ``DuplicateExtension`` (no ``ValueError``) on ``cert.extensions``; the
+    vector is the test-PKI leaf whose authority key identifier OID became a second subject key
+    identifier (2.5.29.35 → 2.5.29.14), so its CA signature no longer holds either.
+    """
+    from fuzz._common import test_pki
+    from verifier.trust import ChainStatus, TrustStore
+
+    pki = test_pki()
+    data = Path(__file__).resolve().parents[1] / "data" / "fuzz"
+    (tmp_path / "leaf.der").write_bytes(
+        (data / "trust_load__duplicate_extension.bin").read_bytes()[1:])
+    (tmp_path / "ca.pem").write_bytes((pki.trust_dir / f"{pki.ca_id}.pem").read_bytes())
+    store = TrustStore.load([tmp_path])
+    assert store.ca_ids() == (pki.ca_id,)
+    (leaf,) = store.candidates(pki.ca_id, pki.cert_id)
+    assert store.chain(leaf) is ChainStatus.BAD_SIGNATURE
