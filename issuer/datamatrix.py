@@ -12,8 +12,8 @@ The matrix becomes a 1-bit PNG at one pixel per module, with a quiet zone of
 resolution and a verifier can lift the image out of the PDF without rasterising the page.
 
 :func:`check_readback` decodes the symbol with zxing-cpp (an independent decoder, reading
-``.bytes`` since ``.text`` renders control characters as ``<GS>``) and refuses a symbol that does
-not return the exact bytes.
+``.bytes`` since ``.text`` renders control characters as ``<GS>``), first in its pure-symbol mode,
+and refuses a symbol that does not return the exact bytes.
 """
 
 from __future__ import annotations
@@ -157,15 +157,41 @@ def render_symbol(text: str) -> Symbol:
     return Symbol(modules=modules, png=buffer.getvalue(), image=image)
 
 
-def check_readback(image: Image.Image, text: str) -> None:
-    """Decode ``image`` with zxing-cpp and raise unless it yields exactly ``text``'s bytes."""
-    expected = _text_bytes(text)
+def _read_pure(image: Image.Image) -> list[bytes]:
+    """Decode ``image`` as a pure symbol: zxing-cpp samples the module grid, no detection.
+
+    Why: our image is synthetic (1 px per module, quiet zone, no rotation, no noise), the case
+    zxing-cpp's ``is_pure`` mode is for; it still reads every module and corrects errors (Reed-
+    Solomon), at a fifth of the cost of searching a 3× enlargement for the finder pattern.
+    """
+    pixels = np.asarray(image.convert("L"))
+    # In pure mode zxing-cpp answers an unreadable image with one invalid, empty result.
+    return [result.bytes for result in zxingcpp.read_barcodes(
+        pixels, formats=zxingcpp.BarcodeFormat.DataMatrix, is_pure=True, try_rotate=False,
+        try_invert=False, try_downscale=False) if result.valid]
+
+
+def _read_detected(image: Image.Image) -> list[bytes]:
+    """Decode ``image`` enlarged 3× with zxing-cpp's full detector, as a scanner would."""
     scaled = image.resize((image.width * _READBACK_SCALE, image.height * _READBACK_SCALE),
                           Image.Resampling.NEAREST)
-    results = zxingcpp.read_barcodes(scaled, formats=zxingcpp.BarcodeFormat.DataMatrix)
+    return [result.bytes for result in zxingcpp.read_barcodes(
+        scaled, formats=zxingcpp.BarcodeFormat.DataMatrix) if result.valid]
+
+
+def check_readback(image: Image.Image, text: str) -> None:
+    """Decode ``image`` with zxing-cpp and raise unless it yields exactly ``text``'s bytes.
+
+    The pure-symbol read comes first (:func:`_read_pure`); only if it does not find exactly one
+    symbol does the full detector get its turn, so a symbol is refused only when both fail.
+    """
+    expected = _text_bytes(text)
+    results = _read_pure(image)
+    if len(results) != 1:
+        results = _read_detected(image)
     if len(results) != 1:
         raise BarcodeReadbackError(0, f"{len(results)} DataMatrix symbols decoded, expected 1")
-    got = results[0].bytes
+    got = results[0]
     if got != expected:
         position = next(
             (i for i, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b),
