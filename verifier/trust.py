@@ -117,6 +117,20 @@ def _common_name(name: x509.Name) -> str | None:
     return value if isinstance(value, str) else value.decode("latin-1")
 
 
+# What cryptography raises for a malformed certificate or CRL: not only ValueError but also its
+# own InvalidVersion (a version field of 58), DuplicateExtension, UnsupportedGeneralNameType and
+# UnsupportedAlgorithm (an unknown curve), none of them a ValueError (found by
+# fuzz/fuzz_trust_load.py). Every loader turns these into a note.
+_X509_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    TypeError,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+    UnsupportedAlgorithm,
+)
+
+
 def _parsed(cert: x509.Certificate) -> x509.Certificate:
     """Parse now what cryptography reads lazily: names, serial, validity; ValueError if broken.
 
@@ -273,7 +287,7 @@ class TSLSource:
             try:
                 der = base64.b64decode("".join((element.text or "").split()), validate=True)
                 cert = _parsed(x509.load_der_x509_certificate(der))
-            except (binascii.Error, ValueError) as exc:
+            except (binascii.Error, *_X509_ERRORS) as exc:
                 out.notes.append(f"{self.path}: {ca_id}: unreadable X509Certificate ({exc})")
                 continue
             if accepted:
@@ -300,11 +314,11 @@ def _parse_file(path: Path, out: TrustMaterial) -> None:
     try:
         _add_certificate(_parsed(x509.load_der_x509_certificate(data)), str(path), out)
         return
-    except ValueError:
+    except _X509_ERRORS:
         pass
     try:
         out.crls.append((_parsed_crl(x509.load_der_x509_crl(data)), str(path)))
-    except ValueError:
+    except _X509_ERRORS:
         out.notes.append(f"{path}: neither a certificate nor a CRL, skipped")
 
 
@@ -319,7 +333,7 @@ def _parse_pem_block(path: Path, kind: str, block: bytes, out: TrustMaterial) ->
             out.notes.append(f"{path}: private key ignored (the verifier never reads them)")
         else:
             out.notes.append(f"{path}: PEM block {kind!r} ignored")
-    except ValueError as exc:
+    except _X509_ERRORS as exc:
         out.notes.append(f"{path}: unreadable PEM {kind.lower()} ({exc})")
 
 

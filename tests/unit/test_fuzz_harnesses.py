@@ -276,3 +276,25 @@ def test_duplicate_extension_never_anchors(tmp_path: Path) -> None:
     assert store.ca_ids() == (pki.ca_id,)
     (leaf,) = store.candidates(pki.ca_id, pki.cert_id)
     assert store.chain(leaf) is ChainStatus.BAD_SIGNATURE
+
+
+@pytest.mark.parametrize("pem", [False, True], ids=["der", "pem"])
+def test_invalid_version_is_a_note(tmp_path: Path, pem: bool) -> None:
+    """A certificate with version field 58 is skipped with a note naming the file.
+
+    cryptography raises ``InvalidVersion`` (no ``ValueError``) at load; the vector is the test-PKI
+    leaf with its version byte changed.
+    """
+    import base64
+
+    from verifier.trust import TrustStore
+
+    der = (Path(__file__).resolve().parents[1] / "data" / "fuzz"
+           / "trust_load__version_58.bin").read_bytes()[1:]
+    path = tmp_path / ("leaf.pem" if pem else "leaf.der")
+    body = base64.encodebytes(der)
+    path.write_bytes(b"-----BEGIN CERTIFICATE-----\n" + body + b"-----END CERTIFICATE-----\n"
+                     if pem else der)
+    store = TrustStore.load([tmp_path])
+    assert store.is_empty
+    assert [note.split(":")[0] for note in store.notes] == [str(path)]
