@@ -22,6 +22,8 @@ DejaVu files are absent; the Makefile's ``test-deps`` installs ``fonts-dejavu-co
 from __future__ import annotations
 
 import copy
+import functools
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +32,14 @@ from typing import Any
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import (
+    NoEncryption,
     PDFArray,
     PDFDictionary,
     PDFName,
     PDFObject,
     PDFStream,
-    PDFTrueTypeFont,
 )
+from reportlab.pdfbase.pdfdoc import format as pdf_format
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
     FF_SYMBOLIC,
@@ -80,6 +83,47 @@ class _Raw(PDFObject):
         return self.data
 
 
+class _Slot(PDFObject):
+    """A placeholder formatted as a marker, where a frozen object takes a per-document value."""
+
+    def __init__(self, index: int) -> None:
+        self.marker = b"\x00%d\x00" % index
+
+    def format(self, document: Any) -> bytes:
+        return self.marker
+
+
+_SLOT = re.compile(rb"\x00(\d+)\x00")
+
+
+def _freeze(obj: PDFObject, document: Any) -> tuple[tuple[bytes, ...], tuple[int, ...]]:
+    """Format ``obj`` (a dictionary holding :class:`_Slot` values) into pieces around its slots."""
+    parts = _SLOT.split(obj.format(document))
+    return tuple(parts[0::2]), tuple(int(index) for index in parts[1::2])
+
+
+class _Frozen(PDFObject):
+    """A font dictionary formatted once; only its slots (references, names) vary by document.
+
+    Formatting a dictionary costs a microsecond per entry in reportlab, and a document's fonts
+    carry some sixty entries that never change from one document to the next.
+    """
+
+    __RefOnly__ = 1  # an indirect object, like the font dictionaries it stands for
+
+    def __init__(self, frozen: tuple[tuple[bytes, ...], tuple[int, ...]],
+                 values: tuple[PDFObject, ...]) -> None:
+        self.pieces, self.order = frozen
+        self.values = values
+
+    def format(self, document: Any) -> bytes:
+        out = [self.pieces[0]]
+        for index, piece in zip(self.order, self.pieces[1:], strict=True):
+            out.append(pdf_format(self.values[index], document))
+            out.append(piece)
+        return b"".join(out)
+
+
 def _flate_stream(compressed: bytes, **entries: Any) -> PDFStream:
     """A stream whose content is already Flate-compressed (reportlab leaves it as is)."""
     stream = PDFStream(content=compressed, filters=[])
@@ -97,12 +141,17 @@ class _SeededState(TTFont.State):
     """A font state whose subset 0 starts with :data:`SEED_CHARACTERS` at fixed codes."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class _SubsetObjects:
     widths: bytes
     cmap: bytes  # compressed ToUnicode CMap
     font_file: bytes  # compressed TrueType subset
     font_file_length: int
+    # The same objects formatted (filled in by the first unencrypted document that uses them).
+    frozen_cmap: bytes | None = None
+    frozen_font_file: bytes | None = None
+    frozen_descriptor: tuple[tuple[bytes, ...], tuple[int, ...]] | None = None
+    frozen_font: tuple[tuple[bytes, ...], tuple[int, ...]] | None = None
 
 
 class CachedSubsetTTFont(TTFont):
@@ -184,34 +233,64 @@ class CachedSubsetTTFont(TTFont):
             internal = self.getSubsetInternalName(index, doc)[1:]
             base = b"".join((SUBSETN(index), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
             objects = self._subset_objects(base, subset, doc)
-            font = PDFTrueTypeFont()
-            font.Name = internal
-            font.BaseFont = base
-            font.FirstChar = 0
-            font.LastChar = len(subset) - 1
-            font.Widths = _Raw(objects.widths)
-            font.ToUnicode = doc.Reference(_flate_stream(objects.cmap), f"toUnicodeCMap:{base}")
-            font_file = doc.Reference(
-                _flate_stream(objects.font_file, Length1=objects.font_file_length),
-                f"fontFile:{face.filename}({base})",
-            )
-            descriptor = PDFDictionary({
-                "Type": "/FontDescriptor",
-                "Ascent": face.ascent,
-                "CapHeight": face.capHeight,
-                "Descent": face.descent,
-                "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
-                "FontBBox": PDFArray(face.bbox),
-                "FontName": PDFName(base),
-                "ItalicAngle": face.italicAngle,
-                "StemV": face.stemV,
-                "FontFile2": font_file,
-                "MissingWidth": face.defaultWidth,
-            })
-            font.FontDescriptor = doc.Reference(descriptor, f"fontDescriptor:{base}")
+            cmap: PDFObject = _flate_stream(objects.cmap)
+            font_file: PDFObject = _flate_stream(objects.font_file,
+                                                 Length1=objects.font_file_length)
+            if isinstance(doc.encrypt, NoEncryption):  # formatted bytes do not depend on doc
+                if objects.frozen_cmap is None or objects.frozen_font_file is None:
+                    objects.frozen_cmap = cmap.format(doc)
+                    objects.frozen_font_file = font_file.format(doc)
+                cmap = _Frozen(((objects.frozen_cmap,), ()), ())
+                font_file = _Frozen(((objects.frozen_font_file,), ()), ())
+            cmap_ref = doc.Reference(cmap, f"toUnicodeCMap:{base}")
+            font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({base})")
+            if objects.frozen_descriptor is None:
+                objects.frozen_descriptor = _freeze(self._descriptor(base, _Slot(0)), doc)
+            descriptor = _Frozen(objects.frozen_descriptor, (font_file_ref,))
+            descriptor_ref = doc.Reference(descriptor, f"fontDescriptor:{base}")
+            if objects.frozen_font is None:
+                objects.frozen_font = _freeze(
+                    self._font(base, len(subset), objects, _Slot(0), _Slot(1), _Slot(2)), doc)
+            font = _Frozen(objects.frozen_font, (PDFName(internal), cmap_ref, descriptor_ref))
             doc.Reference(font, internal)
             doc.idToObject["BasicFonts"].dict[internal] = font
         del self.state[doc]
+
+    def _descriptor(self, base: str, font_file: PDFObject) -> PDFDictionary:
+        """The font descriptor (PDF 32000-1 §9.8), as reportlab's ``addSubsetObjects`` writes it."""
+        face = self.face
+        return PDFDictionary({
+            "Type": "/FontDescriptor",
+            "Ascent": face.ascent,
+            "CapHeight": face.capHeight,
+            "Descent": face.descent,
+            "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+            "FontBBox": PDFArray(face.bbox),
+            "FontName": PDFName(base),
+            "ItalicAngle": face.italicAngle,
+            "StemV": face.stemV,
+            "FontFile2": font_file,
+            "MissingWidth": face.defaultWidth,
+        })
+
+    @staticmethod
+    def _font(base: str, length: int, objects: _SubsetObjects, name: PDFObject,
+              to_unicode: PDFObject, descriptor: PDFObject) -> PDFDictionary:
+        """The TrueType font dictionary (PDF 32000-1 §9.6.3) of one subset.
+
+        The entries reportlab's ``PDFTrueTypeFont`` writes, with ``name`` already a PDF object.
+        """
+        return PDFDictionary({
+            "Type": PDFName("Font"),
+            "Subtype": PDFName("TrueType"),
+            "BaseFont": PDFName(base),
+            "Name": name,
+            "FirstChar": 0,
+            "LastChar": length - 1,
+            "Widths": _Raw(objects.widths),
+            "ToUnicode": to_unicode,
+            "FontDescriptor": descriptor,
+        })
 
 
 def register_fonts() -> Fonts:
@@ -255,8 +334,14 @@ def draw_string(canvas: Canvas, x: float, y: float, text: str) -> None:
         return
     canvas._code.append(
         f"BT 1 0 0 1 {fp_str(x, y)} Tm {font.getSubsetInternalName(0, doc)} "
-        f"{fp_str(canvas._fontsize)} Tf {fp_str(canvas._leading)} TL ({escaped}) Tj T* ET"
+        f"{_size_operators(canvas._fontsize, canvas._leading)} ({escaped}) Tj T* ET"
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _size_operators(size: float, leading: float) -> str:
+    """``size Tf leading TL`` as reportlab formats them (a page uses a handful of sizes)."""
+    return f"{fp_str(size)} Tf {fp_str(leading)} TL"
 
 
 def draw_right_string(canvas: Canvas, x: float, y: float, text: str) -> None:
