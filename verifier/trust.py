@@ -261,7 +261,9 @@ class TSLSource:
         """Parse the file into trust material; raise :class:`TrustStoreError` if it is no TSL."""
         try:
             root = ET.parse(self.path).getroot()  # noqa: S314 - operator-chosen trust file
-        except (ET.ParseError, OSError) as exc:
+        # An XML declaration naming an unknown encoding ("UTF-1") raises LookupError, and one
+        # naming a codec expat cannot use ValueError (found by fuzz/fuzz_trust_load.py).
+        except (ET.ParseError, OSError, LookupError, ValueError) as exc:
             raise TrustStoreError(f"not a readable TSL XML file: {exc}", path=self.path) from exc
         if not root.tag.endswith("TrustServiceStatusList"):
             raise TrustStoreError("XML file is not a trust service list", path=self.path)

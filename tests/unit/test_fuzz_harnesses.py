@@ -298,3 +298,17 @@ def test_invalid_version_is_a_note(tmp_path: Path, pem: bool) -> None:
     store = TrustStore.load([tmp_path])
     assert store.is_empty
     assert [note.split(":")[0] for note in store.notes] == [str(path)]
+
+
+def test_tsl_with_unknown_xml_encoding_is_refused_by_name(tmp_path: Path) -> None:
+    """A TSL whose XML declaration names encoding UTF-1 is a TrustStoreError, not LookupError."""
+    from verifier.trust import TrustStore, TrustStoreError
+
+    path = tmp_path / "tsl.xml"
+    path.write_bytes((Path(__file__).resolve().parents[1] / "data" / "fuzz"
+                      / "trust_load__xml_unknown_encoding.bin").read_bytes()[1:])
+    with pytest.raises(TrustStoreError) as caught:
+        TrustStore.load([path])
+    assert caught.value.path == path
+    store = TrustStore.load([tmp_path])  # in a folder: a note, the other sources still load
+    assert store.is_empty and str(path) in store.notes[0]
