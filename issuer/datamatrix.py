@@ -19,6 +19,7 @@ and refuses a symbol that does not return the exact bytes.
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 from dataclasses import dataclass
 
@@ -51,11 +52,17 @@ _READBACK_SCALE = 3  # zxing-cpp reads a 1-px-per-module image, but 3 px is its 
 
 @dataclass(frozen=True)
 class Symbol:
-    """An encoded DataMatrix: its module matrix (True = dark) and its 1-bit PNG."""
+    """An encoded DataMatrix: its module matrix (True = dark), its 1-bit image and PNG."""
 
     modules: np.ndarray
-    png: bytes
     image: Image.Image
+
+    @functools.cached_property
+    def png(self) -> bytes:
+        """The 1-bit image as PNG, encoded on first use (the PDF embeds the image itself)."""
+        buffer = io.BytesIO()
+        self.image.save(buffer, format="PNG")
+        return buffer.getvalue()
 
     @property
     def size(self) -> int:
@@ -149,12 +156,10 @@ def modules_from_rgb(width: int, height: int, bpp: int, pixels: bytes) -> np.nda
 def render_symbol(text: str) -> Symbol:
     """Encode ``text``, render it as a 1-bit PNG (1 px per module, quiet zone) and read it back."""
     modules = encode_modules(text)
-    light = ~np.pad(modules, QUIET_ZONE_MODULES, constant_values=False)
-    image = Image.fromarray(light.astype(np.uint8) * 255, mode="L").convert("1")
+    # A boolean array becomes a mode "1" image directly: True (light) is white.
+    image = Image.fromarray(~np.pad(modules, QUIET_ZONE_MODULES, constant_values=False))
     check_readback(image, text)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return Symbol(modules=modules, png=buffer.getvalue(), image=image)
+    return Symbol(modules=modules, image=image)
 
 
 def _read_pure(image: Image.Image) -> list[bytes]:
