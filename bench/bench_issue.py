@@ -139,7 +139,7 @@ def run(rounds: int) -> dict[str, object]:
                                               cert_id=active.cert_id)),
             ("sign (twoddoc.encode)", lambda: encode(payload.header(), payload.fields,
                                                      active.signer)),
-            ("DataMatrix + PNG + read-back", lambda: render_symbol(text)),
+            ("DataMatrix + image + read-back", lambda: render_symbol(text)),
             ("PDF (layout + render)", lambda: renderer.render(renderer.layout(full_view),
                                                               symbol.image, side)),
             ("issuance log transaction", log_only),
