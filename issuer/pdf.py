@@ -32,6 +32,7 @@ import jinja2
 from PIL import Image
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
@@ -203,29 +204,50 @@ class Layout:
 HEADER_BOTTOM = PAGE_H - 36 * mm
 
 
+@functools.lru_cache(maxsize=32)
+def _fill_operator(colour: Color) -> str:
+    """``r g b rg`` for ``colour``, formatted as reportlab formats it."""
+    return f"{fp_str((colour.red, colour.green, colour.blue))} rg"
+
+
+def _set_fill(canvas: Canvas, colour: Color) -> None:
+    """``Canvas.setFillColor`` for an opaque RGB colour, without its generic dispatch.
+
+    The same operator and state as reportlab's (colour object, fill alpha through its graphics
+    state, which writes nothing for an opaque colour); anything else goes through reportlab.
+    """
+    if (type(colour) is not Color or canvas._enforceColorSpace is not None
+            or colour.alpha != 1):
+        canvas.setFillColor(colour)
+        return
+    canvas._code.append(_fill_operator(colour))
+    canvas._fillColorObj = colour
+    canvas._setFillAlpha(1)
+
+
 def _draw_header(canvas: Canvas, fonts: Fonts, common: Any) -> None:
     top = PAGE_H - 14 * mm
-    canvas.setFillColor(INK)
+    _set_fill(canvas, INK)
     canvas.setFont(fonts.bold, 10.5)
     for index, line in enumerate(common.republic.split(" ")):
         draw_string(canvas, MARGIN, top - index * 12, line)
     canvas.setFont(fonts.italic, 7)
-    canvas.setFillColor(GREY)
+    _set_fill(canvas, GREY)
     for index, line in enumerate(common.motto.split("\n")):
         draw_string(canvas, MARGIN, top - 30 - index * 8.5, line)
-    canvas.setFillColor(INK)
+    _set_fill(canvas, INK)
     canvas.setFont(fonts.bold, 9.5)
     draw_right_string(canvas, PAGE_W - MARGIN, top, common.ministry)
     canvas.setFont(fonts.regular, 8.5)
-    canvas.setFillColor(GREY)
+    _set_fill(canvas, GREY)
     draw_right_string(canvas, PAGE_W - MARGIN, top - 12, common.service)
     # Tricolour rule: blue, white, red thirds (the white third shows as a gap on paper).
     y = HEADER_BOTTOM
     third = CONTENT_W / 3
     for index, colour in enumerate((BLUE, white, RED)):
-        canvas.setFillColor(colour)
+        _set_fill(canvas, colour)
         canvas.rect(MARGIN + index * third, y, third, 1.6 * mm, stroke=0, fill=1)
-    canvas.setFillColor(INK)
+    _set_fill(canvas, INK)
 
 
 def _draw_bottom_band(
@@ -244,10 +266,10 @@ def _draw_bottom_band(
     symbol_x = right - side
     symbol_y = footer_y + 14 * mm
     # The symbol, on white, with its label above and the document id below.
-    canvas.setFillColor(white)
+    _set_fill(canvas, white)
     canvas.rect(symbol_x, symbol_y, side, side, stroke=0, fill=1)
     canvas.drawImage(reader, symbol_x, symbol_y, side, side)
-    canvas.setFillColor(INK)
+    _set_fill(canvas, INK)
     canvas.setFont(fonts.bold, 9)
     draw_centred_string(canvas, symbol_x + side / 2, symbol_y + side + 2 * mm, common.barcode_label)
     canvas.setFont(fonts.regular, 7.5)
@@ -265,7 +287,7 @@ def _draw_bottom_band(
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN, footer_y + 4 * mm, right, footer_y + 4 * mm)
-    canvas.setFillColor(GREY)
+    _set_fill(canvas, GREY)
     canvas.setFont(fonts.regular, 7.5)
     draw_string(canvas, MARGIN, footer_y, f"{common.issued_label} · {common.data_label}")
     draw_right_string(canvas, right, footer_y, page_label)
@@ -282,7 +304,7 @@ def _paragraph(canvas: Canvas, font: str, size: float, text: str, x: float, top:
     """Draw wrapped text whose first baseline sits ``size`` below ``top``; return the new top."""
     leading = size * 1.3
     canvas.setFont(font, size)
-    canvas.setFillColor(colour)
+    _set_fill(canvas, colour)
     y = top - size
     for line in _split(text, font, size, width):
         draw_string(canvas, x, y, line)
@@ -330,7 +352,7 @@ class _Layout:
 
         def op(canvas: Canvas) -> None:
             canvas.setFont(font, size)
-            canvas.setFillColor(colour)
+            _set_fill(canvas, colour)
             if right:
                 draw_right_string(canvas, x, y, text)
             else:
@@ -347,7 +369,7 @@ class _Layout:
 
         def op(canvas: Canvas) -> None:
             canvas.setFont(font, size)
-            canvas.setFillColor(colour)
+            _set_fill(canvas, colour)
             for index, line in enumerate(lines):
                 draw_string(canvas, x, top - size - index * leading, line)
 
@@ -370,7 +392,7 @@ class _Layout:
 
     def _fill(self, x: float, y: float, w: float, h: float, colour: Color) -> None:
         def op(canvas: Canvas) -> None:
-            canvas.setFillColor(colour)
+            _set_fill(canvas, colour)
             canvas.rect(x, y, w, h, stroke=0, fill=1)
 
         self._emit(op)
@@ -540,7 +562,7 @@ class _Layout:
 
         def op(canvas: Canvas) -> None:
             canvas.setFont(f.regular, 8.5)
-            canvas.setFillColor(INK)
+            _set_fill(canvas, INK)
             for index, line in enumerate(lines):
                 draw_string(canvas, cols[2], top - 8.5 - index * 11, line)
             canvas.setStrokeColor(RULE)
