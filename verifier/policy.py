@@ -445,6 +445,29 @@ _ENUMERATED_VALUES: Mapping[str, frozenset[str]] = {
 }
 
 
+_FieldRule = tuple[str | None, frozenset[str] | None, frozenset[str] | None]
+
+
+@cache
+def _field_rules(doc_type: str, perimeter: str) -> Mapping[str, _FieldRule]:
+    """Per DI of the catalogue: (section forbidding it, its characters, its closed values).
+
+    Computed once per document type, so that judging a field is one dict lookup and one set
+    operation; a DI absent from the mapping is unknown to the catalogue. Characters and closed
+    values are judged only for the types whose table we hold (see :func:`_check_conformity`).
+    """
+    table = _catalog.document_type(doc_type, perimeter)
+    rules: dict[str, _FieldRule] = {}
+    for di, entry in _catalog.DATA_IDS.get(perimeter, {}).items():
+        if table is None:
+            rules[di] = (None, None, None)
+        elif not table.allows(entry):
+            rules[di] = (table.section, None, None)
+        else:
+            rules[di] = (None, entry.chars or None, _ENUMERATED_VALUES.get(di))
+    return rules
+
+
 def _check_conformity(doc: Document, perimeter: str, report: _Report) -> None:
     """``fields_conform``: what the specification forbids even under a good signature.
 
@@ -465,26 +488,27 @@ def _check_conformity(doc: Document, perimeter: str, report: _Report) -> None:
     if header.emission_date is None and table is not None and table.emission_date:
         problems.append((Reason.HEADER_DATE_MISSING,
                          f"type {header.doc_type} requires an emission date ({table.section})"))
+    rules = _field_rules(header.doc_type, perimeter)
     for index, item in enumerate(doc.fields):
-        entry = _catalog.data_id(item.di, perimeter)
-        where = f"DI {item.di} (field {index + 1})"
-        if entry is None or not item.known:
-            problems.append((Reason.FIELD_UNKNOWN, f"{where} is not in the catalogue (§3.4.4)"))
+        rule = rules.get(item.di)
+        if rule is None or not item.known:
+            problems.append((Reason.FIELD_UNKNOWN,
+                             f"DI {item.di} (field {index + 1}) is not in the catalogue (§3.4.4)"))
             continue
-        if table is None:
-            continue
-        if not table.allows(entry):
-            problems.append((Reason.FIELD_FORBIDDEN,
-                             f"{where} is not allowed in type {header.doc_type} ({table.section})"))
-            continue
+        forbidden, chars, values = rule
         value = item.value
-        bad = next((c for c in value if c not in entry.chars), None) if entry.chars else None
-        if bad is not None:
+        if forbidden is not None:
+            problems.append((Reason.FIELD_FORBIDDEN,
+                             f"DI {item.di} (field {index + 1}) is not allowed in type "
+                             f"{header.doc_type} ({forbidden})"))
+        elif chars is not None and not chars.issuperset(value):
+            bad = next(c for c in value if c not in chars)
             problems.append((Reason.FIELD_VALUE_INVALID,
-                             f"{where}: character {bad!r} is not allowed ({entry.section})"))
-        elif item.di in _ENUMERATED_VALUES and value not in _ENUMERATED_VALUES[item.di]:
+                             f"DI {item.di} (field {index + 1}): character {bad!r} is not allowed"))
+        elif values is not None and value not in values:
             problems.append((Reason.FIELD_VALUE_INVALID,
-                             f"{where}: {value!r} is not one of the values of §7.16"))
+                             f"DI {item.di} (field {index + 1}): {value!r} is not one of the "
+                             "values of §7.16"))
     if not problems:
         report.ok(Check.FIELDS_CONFORM)
         return
