@@ -61,6 +61,12 @@ def simulate_command(file: Any) -> None:
         data = json.load(file)
     except json.JSONDecodeError as exc:
         _fail(f"{file.name}: not JSON: {exc}", 2)
+    except UnicodeDecodeError as exc:
+        _fail(f"{file.name}: not UTF-8 text (byte {exc.start}): {exc.reason}", 2)
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        _fail(f"{file.name}: unreadable JSON value: {exc}", 2)
+    except RecursionError:
+        _fail(f"{file.name}: JSON nested too deeply", 2)
     many = isinstance(data, list)
     items = data if many else [data]
     try:
@@ -197,6 +203,12 @@ def add_command(settings: Any, file: Any) -> None:
         data = json.load(file)
     except json.JSONDecodeError as exc:
         _fail(f"{file.name}: not JSON: {exc}", 2)
+    except UnicodeDecodeError as exc:
+        _fail(f"{file.name}: not UTF-8 text (byte {exc.start}): {exc.reason}", 2)
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        _fail(f"{file.name}: unreadable JSON value: {exc}", 2)
+    except RecursionError:
+        _fail(f"{file.name}: JSON nested too deeply", 2)
     sessions = _sessions(settings)
     try:
         new = driver_from_json(data)

@@ -117,6 +117,22 @@ def test_not_json_exits_2(settings: Settings) -> None:
     assert "not JSON" in result.stderr
 
 
+@pytest.mark.parametrize(("payload", "message"), [
+    (b"\xff\xfe{}", "not UTF-8"),  # found by fuzz/fuzz_scenario.py
+    (b"[" + b"9" * 5000 + b"]", "unreadable JSON value"),  # beyond int() digit limit
+    (b"[" * 100_000, "nested too deeply"),
+])
+def test_unreadable_input_exits_2_without_a_traceback(
+    settings: Settings, tmp_path: Path, payload: bytes, message: str
+) -> None:
+    path = tmp_path / "scenarios.json"
+    path.write_bytes(payload)
+    result = CliRunner().invoke(cli, ["points", "simulate", str(path)], obj=settings)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 # --- Property: calendar at A == ledger entries in (A, B] at B (RULES.md I8) ---------------------
 
 _CLASSES = ["C1", "C2", "C3", "C4", "C5", "DELIT"]
