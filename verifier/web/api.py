@@ -6,9 +6,9 @@ scanner (:mod:`verifier.scan`), the policy (:mod:`verifier.policy`), the disclos
 (:mod:`verifier.web.disclosure`) and the audit log each live in their own module; this one only
 wires them and turns bad input into :class:`ApiError` naming the field.
 
-The verification date ``at`` is today by the server's clock unless the request gives one
-(``YYYY-MM-DD``): a verifier replaying yesterday's checks, or a test, must be able to fix it, and
-the clock is read here, at the edge, never in the policy (STYLE §4).
+The verification date ``at`` is today in Europe/Paris (the zone of the 2D-Doc dates) unless the
+request gives one (``YYYY-MM-DD``): a verifier replaying yesterday's checks, or a test, must be
+able to fix it, and the clock is read here, at the edge, never in the policy (STYLE §4).
 
 Text typed by a hand scanner in keyboard mode loses its ``<GS>``/``<US>`` separators: text input
 is verified with the policy's keyboard-wedge repair, and the answer says when a repair was made.

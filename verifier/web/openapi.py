@@ -144,7 +144,7 @@ def openapi_document() -> dict[str, Any]:
                "description": "employer or rental: name, birth date, categories, state, "
                               "validity; police: everything; absent: valid and reasons only"}
     at = {"type": "string", "format": "date",
-          "description": "verification date; default: today by the server's clock"}
+          "description": "verification date; default: today in Europe/Paris"}
     verify = {
         "summary": "Verify a 2D-Doc driving-licence document",
         "description": "Send an image (PNG, JPEG, WebP, TIFF) or a PDF as multipart `file` (or "

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from conftest import Texts
@@ -49,6 +50,14 @@ def test_trust_from_settings_and_injected_today(tmp_path: Path,
     body = app.test_client().post("/api/v1/verify", json={"text": texts[0].valid_adcs}).json
     assert body["at"] == "2099-12-31"
     assert [r["code"] for r in body["reasons"]] == ["DOCUMENT_EXPIRED"]
+
+
+def test_default_date_is_the_paris_date(settings_for: Settings) -> None:
+    # A document issued at 00:30 in Paris must not look "dated in the future" to a server on UTC.
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+    body = create_app(settings_for, TrustStore.empty()).test_client().post(
+        "/api/v1/verify", json={"text": "DC04"}).json
+    assert body["at"] == today.isoformat()
 
 
 def test_page_in_french_and_english_with_csp(settings_for: Settings) -> None:
