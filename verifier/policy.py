@@ -20,8 +20,12 @@ The checks, in report order (``None`` = not evaluated because a check it depends
     one that verifies is used for the checks below.
 ``chain_trusted``
     the certificate was signed by a CA certificate the operator trusts (see :mod:`verifier.trust`).
-    A leaf whose CA certificate is absent is *known* (the signature is checked with it) but its
-    chain is not verified: we fail closed with ``CHAIN_NOT_VERIFIED``.
+    When no certificate of the leaf's CA is in the trust store at all, the leaf was pinned by the
+    operator (issue 3: the leaf is "checked against that CA's certificate when the folder has
+    it"): the check passes and a note says so. With a TSL among the sources, the TSL alone names
+    the trusted CAs and such a leaf fails with ``CHAIN_NOT_VERIFIED`` (issue 6: leaves must chain
+    to a trusted CA). A CA present whose signature does not match, or one the TSL withdrew,
+    always fails.
 ``certificate_valid_at_signature``
     the header's signature date, or its emission date when the signature date is ``FFFF`` (the
     report then says so in ``notes``), lies in the certificate's validity. The header carries a
@@ -318,8 +322,15 @@ def _check_chain(leaf: LeafCertificate, trust: TrustStore, report: _Report) -> N
     status = trust.chain(leaf)
     if status is ChainStatus.TRUSTED:
         report.ok(Check.CHAIN_TRUSTED)
+    elif status is ChainStatus.NO_CA and not trust.has_tsl:
+        # Issue 3: a --trust folder's leaf is "checked against that CA's certificate when the
+        # folder has it". No certificate of that CA anywhere: the operator pinned the leaf itself.
+        report.ok(Check.CHAIN_TRUSTED)
+        report.notes.append(f"certificate {leaf.ca_id}/{leaf.cert_id} is trusted as given in "
+                            f"{leaf.source}: no certificate of CA {leaf.ca_id} to check it against")
     elif status is ChainStatus.NO_CA:
-        report.fail(Reason.CHAIN_NOT_VERIFIED, f"no certificate of CA {leaf.ca_id} was given")
+        report.fail(Reason.CHAIN_NOT_VERIFIED,
+                    f"no certificate of CA {leaf.ca_id} in the trust list: the leaf cannot chain")
     elif status is ChainStatus.CA_NOT_TRUSTED:
         report.fail(Reason.CA_NOT_TRUSTED, f"CA {leaf.ca_id} is not accepted by the trust list")
     else:

@@ -234,9 +234,11 @@ class TrustMaterial:
     crls: list[tuple[x509.CertificateRevocationList, str]] = field(default_factory=list)
     distrusted: set[bytes] = field(default_factory=set)  # CA fingerprints a TSL does not accept
     notes: list[str] = field(default_factory=list)
+    from_tsl: bool = False  # a trust service list names the trusted CAs
 
     def extend(self, other: TrustMaterial) -> None:
         """Add everything of ``other`` to this material."""
+        self.from_tsl |= other.from_tsl
         self.cas.extend(other.cas)
         self.leaves.extend(other.leaves)
         self.crls.extend(other.crls)
@@ -267,7 +269,7 @@ class TSLSource:
             raise TrustStoreError(f"not a readable TSL XML file: {exc}", path=self.path) from exc
         if not root.tag.endswith("TrustServiceStatusList"):
             raise TrustStoreError("XML file is not a trust service list", path=self.path)
-        out = TrustMaterial()
+        out = TrustMaterial(from_tsl=True)
         for index, tsp in enumerate(root.iter(f"{_TSL_NS}TrustServiceProvider")):
             trade = f"{_TSL_NS}TSPInformation/{_TSL_NS}TSPTradeName/{_TSL_NS}Name"
             names = [(n.text or "").strip() for n in tsp.iterfind(trade)]
@@ -393,6 +395,10 @@ class TrustStore:
     def __init__(self, material: TrustMaterial | None = None) -> None:
         material = material or TrustMaterial()
         self.notes: tuple[str, ...] = tuple(material.notes)
+        #: True when a TSL is among the sources: then it alone says which CAs are trusted, and
+        #: every leaf must chain to one of them (issue 6). Without one, a leaf the operator put
+        #: in a --trust folder is checked against its CA only when that CA is given (issue 3).
+        self.has_tsl = material.from_tsl
         self._cas: dict[str, list[CACertificate]] = {}
         seen: set[tuple[str, bytes]] = set()
         for ca in material.cas:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,9 +37,12 @@ def test_every_shared_vector_parses_and_signatures_verify(
             assert result.checks[Check.CERTIFICATE_VALID_AT_SIGNATURE] is (
                 header.signature_date <= dt.date(2015, 11, 1)
             )
-            assert result.checks[Check.CHAIN_TRUSTED] is False
-            assert Reason.CHAIN_NOT_VERIFIED in result.reasons
-            assert not result.valid
+            # certs/ holds no FR00 CA certificate (FR00_CA.der is a copy of the leaf): the leaf
+            # is pinned by the folder (issue 3), so only its validity fails.
+            assert result.checks[Check.CHAIN_TRUSTED] is True
+            assert any("trusted as given" in note for note in result.notes)
+            if not result.checks[Check.CERTIFICATE_VALID_AT_SIGNATURE]:
+                assert not result.valid
     assert verified == 141
 
 
@@ -175,8 +179,20 @@ def test_cn_mismatch_leaf_is_not_used(sign, pki_store: TrustStore) -> None:
     assert result.checks[Check.SIGNATURE] is None
 
 
-def test_leaf_without_ca_chain_not_verified(sign, pki_store: TrustStore) -> None:
+def test_leaf_without_ca_is_pinned_by_a_plain_folder(sign, pki_store: TrustStore) -> None:
+    # Issue 3: the leaf's signature is checked against its CA "when the folder has it".
     result = verify_text(sign("U001", ca_id="FR0U"), pki_store, at=AT)
+    assert result.checks[Check.SIGNATURE] is True
+    assert result.valid
+    assert any("trusted as given" in note for note in result.notes)
+
+
+def test_leaf_without_ca_fails_when_a_tsl_names_the_cas(
+    sign, pki: Path, shared_dir: Path
+) -> None:
+    # Issue 6: with a trust service list, leaves must chain to a CA the list trusts.
+    store = TrustStore.load([pki / "trust", shared_dir / "vectors/tsl/ants_tsl_2026-05.xml"])
+    result = verify_text(sign("U001", ca_id="FR0U"), store, at=AT)
     assert result.checks[Check.SIGNATURE] is True
     assert _failed(result) == {Check.CHAIN_TRUSTED}
     assert result.reasons == (Reason.CHAIN_NOT_VERIFIED,)
