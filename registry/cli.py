@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -38,7 +38,7 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a YYYY-MM-DD date", param, ctx)
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
@@ -47,6 +47,23 @@ def _fail(message: str, code: int) -> None:
 def points_group() -> None:
     """The points engine (L223-1 to L223-8, R223-1 to R223-13 of the Code de la route)."""
 
+
+def _read_json(file: Any) -> Any:
+    """Parse a JSON input file, or exit 2 with one line saying why it is unreadable.
+
+    Beyond malformed JSON, the fuzzer found three inputs that escaped as tracebacks: bytes that
+    are not UTF-8, an integer of more digits than Python converts, and deep nesting.
+    """
+    try:
+        return json.load(file)
+    except json.JSONDecodeError as exc:
+        _fail(f"{file.name}: not JSON: {exc}", 2)
+    except UnicodeDecodeError as exc:
+        _fail(f"{file.name}: not UTF-8 text (byte {exc.start}): {exc.reason}", 2)
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        _fail(f"{file.name}: unreadable JSON value: {exc}", 2)
+    except RecursionError:
+        _fail(f"{file.name}: JSON nested too deeply", 2)
 
 @points_group.command("simulate")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
@@ -57,16 +74,7 @@ def simulate_command(file: Any) -> None:
     ``balance``, ``status``, ``calendar`` and ``ledger``; see registry/RULES.md. A refused
     scenario exits 2 with a message naming the scenario and the field.
     """
-    try:
-        data = json.load(file)
-    except json.JSONDecodeError as exc:
-        _fail(f"{file.name}: not JSON: {exc}", 2)
-    except UnicodeDecodeError as exc:
-        _fail(f"{file.name}: not UTF-8 text (byte {exc.start}): {exc.reason}", 2)
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        _fail(f"{file.name}: unreadable JSON value: {exc}", 2)
-    except RecursionError:
-        _fail(f"{file.name}: JSON nested too deeply", 2)
+    data = _read_json(file)
     many = isinstance(data, list)
     items = data if many else [data]
     try:
@@ -199,16 +207,7 @@ def add_command(settings: Any, file: Any) -> None:
     """
     from registry.writes import driver_from_json, register_driver
 
-    try:
-        data = json.load(file)
-    except json.JSONDecodeError as exc:
-        _fail(f"{file.name}: not JSON: {exc}", 2)
-    except UnicodeDecodeError as exc:
-        _fail(f"{file.name}: not UTF-8 text (byte {exc.start}): {exc.reason}", 2)
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        _fail(f"{file.name}: unreadable JSON value: {exc}", 2)
-    except RecursionError:
-        _fail(f"{file.name}: JSON nested too deeply", 2)
+    data = _read_json(file)
     sessions = _sessions(settings)
     try:
         new = driver_from_json(data)
