@@ -14,33 +14,17 @@ from __future__ import annotations
 import getpass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 
 from issuer.errors import IssuerError
 from issuer.kinds import DocumentKind
 from keys import KeyStoreError
+from permis2d.params import DATE, french_today
 from permis2d.settings import Settings
 from twoddoc import TwoDDocError
 
-__all__ = ["DateType", "issue_group"]
-
-
-class DateType(click.ParamType):
-    """A calendar date written YYYY-MM-DD (29 February only in leap years)."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        """Parse ``value`` or fail with click's usage error naming the option."""
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+__all__ = ["issue_group"]
 
 
 @click.group()
@@ -57,7 +41,7 @@ def _issue(settings: Settings, kind: DocumentKind, neph: str, out: Path | None, 
 
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     # The issue date is the French civil date, whatever the server's time zone.
-    day = on or datetime.now(ZoneInfo("Europe/Paris")).date()
+    day = on or french_today(now.replace(tzinfo=UTC))
     try:
         # Like every registry command, bring the schema (issuance log included) to head first.
         upgrade_schema(settings.database_url or "")
@@ -89,7 +73,7 @@ def _command(kind: DocumentKind, help_text: str) -> click.Command:
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
                   help="Where to write the PDF (default: <data dir>/issued/).")
     @click.option("--text", is_flag=True, help="Print the raw 2D-Doc text on its own line.")
-    @click.option("--on", "on", type=DateType(), help="Issue date (default: today).")
+    @click.option("--on", "on", type=DATE, help="Issue date (default: today).")
     @click.pass_obj
     def command(settings: Settings, neph: str, out: Path | None, text: bool,
                 on: date | None) -> None:

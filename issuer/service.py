@@ -23,7 +23,6 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -42,6 +41,7 @@ from issuer.pdf import DocumentView, PDFRenderer
 from issuer.records import facts_from_record
 from issuer.validity import adcs_expiry
 from keys import ActiveSigner, KeyStore
+from permis2d.params import FRENCH_TIME
 from permis2d.settings import Settings
 from registry.db import make_engine, session_factory
 from registry.errors import NoLicenceError, UnknownNEPHError
@@ -50,8 +50,6 @@ from twoddoc import TwoDDocError, encode
 
 __all__ = ["IssuedDocument", "Issuer", "NoLicenceHeldError", "issue_from_facts"]
 
-#: The civil time of the dates a French reader sees (E8, the default issue date).
-_PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -181,7 +179,7 @@ class Issuer:
         view returns the bytes). ``now`` is the time of issuance (PDF creation date, E8 time).
         """
         # E8 is a French civil date and time (§7.16): ``now`` is UTC (naive means UTC).
-        paris_time = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(_PARIS).time()
+        paris_time = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(FRENCH_TIME).time()
         data_as_of = datetime.combine(on, paris_time.replace(tzinfo=None))
         facts = self.facts(neph, on=on, data_as_of=data_as_of)
         active = self.keystore.active_signer()

@@ -10,10 +10,10 @@ then serve the verifier page on 127.0.0.1 with the dev trust folder until Ctrl-C
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import click
 
+from permis2d.params import french_today
 from permis2d.settings import Settings
 
 __all__ = ["demo_command"]
@@ -67,7 +67,7 @@ def demo_command(settings: Settings, host: str, port: int | None, no_serve: bool
     from verifier.trust import TrustStore
 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    today = now.astimezone(ZoneInfo("Europe/Paris")).date()
+    today = french_today(now)
     neph, issued = _prepare(settings, today, now)
     trust = TrustStore.load([settings.trust_dir])
     texts = scan(issued.path)

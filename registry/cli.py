@@ -11,31 +11,16 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo
 
 import click
 
+from permis2d.params import DATE, french_today
 from registry.errors import RegistryError, RegistryValidationError, UnknownNEPHError
 from registry.scenario import ScenarioError, parse_scenario, run_scenario
 
 __all__ = ["points_group", "registry_group"]
-
-
-class DateType(click.ParamType):
-    """A ``YYYY-MM-DD`` option value, refused with the option's name when it is not a date."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        """Parse an ISO date or fail with click's usage error (exit 2)."""
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a YYYY-MM-DD date", param, ctx)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -92,7 +77,7 @@ def registry_group() -> None:
 
 _ASOF = click.option(
     "--asof",
-    type=DateType(),
+    type=DATE,
     default=None,
     help="Reference date (YYYY-MM-DD); default today. The engine never reads the clock.",
 )
@@ -109,8 +94,7 @@ def _sessions(settings: Any) -> Any:
 
 def _today(asof: date | None) -> date:
     # The only place the registry reads the clock: the edge, when --asof is not given.
-    # The French civil date, whatever the server's time zone (as the issuer and verifier do).
-    return asof if asof is not None else datetime.now(ZoneInfo("Europe/Paris")).date()
+    return asof if asof is not None else french_today()
 
 
 @registry_group.command("migrate")
@@ -221,8 +205,8 @@ def add_command(settings: Any, file: Any) -> None:
 @registry_group.command("add-course")
 @click.argument("neph")
 @click.option("--centre", required=True)
-@click.option("--start", type=DateType(), required=True)
-@click.option("--end", type=DateType(), required=True)
+@click.option("--start", type=DATE, required=True)
+@click.option("--end", type=DATE, required=True)
 @click.pass_obj
 def add_course_command(settings: Any, neph: str, centre: str, start: date, end: date) -> None:
     """Record a road-safety course (R223-5) on the licence of NEPH."""

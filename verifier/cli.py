@@ -17,41 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 
+from permis2d.params import DATE, french_today
 from permis2d.settings import Settings, SettingsError
 from verifier.policy import Check, VerificationResult, unreadable_result, verify_text
 from verifier.reasons import Reason
 from verifier.trust import TrustStore, TrustStoreError
 
-__all__ = ["MAX_INPUT_BYTES", "DateType", "InputTooLargeError", "read_input", "verify_command"]
+__all__ = ["MAX_INPUT_BYTES", "InputTooLargeError", "read_input", "verify_command"]
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class DateType(click.ParamType):
-    """A calendar date written ``YYYY-MM-DD`` (29 February only in leap years)."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        """Parse ``value`` strictly; a date object passes through."""
-        if isinstance(value, dt.date):
-            return value
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as exc:
-            self.fail(f"{value!r} is not a calendar date ({exc})", param, ctx)
 
 
 #: The largest input read: a DataMatrix holds at most 3,116 characters (ISO/IEC 16022), so
@@ -147,7 +127,7 @@ def _human(name: str, result: VerificationResult) -> str:
     help="Folder of PEM/DER certificates and CRLs, exported trust folder, or ANTS TSL XML file "
     "(repeatable). Default: PERMIS2D_VERIFIER_TRUST.",
 )
-@click.option("--at", "at", type=DateType(), help="Verification date (default: today).")
+@click.option("--at", "at", type=DATE, help="Verification date (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
 @click.option(
     "--repair", is_flag=True, help="Repair texts whose separators a keyboard-wedge scanner lost."
@@ -181,7 +161,7 @@ def verify_command(
             err=True,
         )
     if at is None:
-        at = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+        at = french_today()
     status = EXIT_VALID
     out = sys.stdout  # one write per JSON line; click.echo's per-call checks cost more
     for name in inputs:

@@ -55,8 +55,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from permis2d.params import FRENCH_TIME
 from twoddoc import (
     Document,
     HeaderError,
@@ -81,8 +81,6 @@ __all__ = [
     "verify_text",
 ]
 
-#: The civil time of the 2D-Doc dates (an ANTS, French, scheme).
-_PARIS = ZoneInfo("Europe/Paris")
 
 #: Document type codes of perimeter ``01``: §6.1 of v3.2.6 (p.32–33) plus the codes v3.3.4 adds
 #: (19–25, AD, AE, C9). Only the codes: what each requires lives in the codec's catalogue.
@@ -340,8 +338,8 @@ def _check_chain(leaf: LeafCertificate, trust: TrustStore, report: _Report) -> N
 @lru_cache(maxsize=4096)
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The first and last instants of ``day`` in French civil time, as aware datetimes."""
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=_PARIS)
-    end = dt.datetime.combine(day, dt.time.max, tzinfo=_PARIS)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=FRENCH_TIME)
+    end = dt.datetime.combine(day, dt.time.max, tzinfo=FRENCH_TIME)
     return start, end
 
 

@@ -21,11 +21,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Flask, Response
 from PIL import Image
 
+from permis2d.params import french_today
 from permis2d.settings import Settings
 from verifier.scan_limits import ScanLimits
 from verifier.trust import TrustStore
@@ -36,18 +36,6 @@ __all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-_PARIS = ZoneInfo("Europe/Paris")
-
-
-def _paris_today() -> dt.date:
-    """Today as a French reader counts it: 2D-Doc dates are French civil dates (Europe/Paris).
-
-    The server's own zone (often UTC) would call a document issued at 00:30 in Paris "dated
-    in the future" for an hour or two every night.
-    """
-    return dt.datetime.now(_PARIS).date()
 
 
 def create_app(
@@ -83,7 +71,7 @@ def create_app(
         JSON_SORT_KEYS=False,
         PERMIS2D_SETTINGS=settings,
         PERMIS2D_SCAN_LIMITS=limits,
-        PERMIS2D_TODAY=today or _paris_today,
+        PERMIS2D_TODAY=today or french_today,
         PERMIS2D_NOW=lambda: dt.datetime.now(dt.UTC),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]

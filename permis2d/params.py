@@ -1,0 +1,53 @@
+"""What every command line shares: the ``YYYY-MM-DD`` option type and "today" in France.
+
+2D-Doc dates are French civil dates (header §3.3.1, DI ``E8``), so every default date of the
+product — the issue date, the registry's ``asof``, the verification date — is today in
+Europe/Paris, whatever the server's own zone: a document issued at 00:30 in Paris must not look
+"dated in the future" to a verifier counting days in UTC. This module imports nothing of ours,
+so the verifier, deployed apart, may use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+__all__ = ["DATE", "FRENCH_TIME", "DateType", "french_today"]
+
+#: The zone of every date a French reader sees on or in a document.
+FRENCH_TIME = ZoneInfo("Europe/Paris")
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def french_today(now: dt.datetime | None = None) -> dt.date:
+    """The calendar day in Europe/Paris at ``now`` (an aware datetime; default the clock)."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(FRENCH_TIME).date()
+
+
+class DateType(click.ParamType):
+    """A calendar date written exactly ``YYYY-MM-DD`` (29 February only in leap years).
+
+    Stricter than ``date.fromisoformat``, which since Python 3.11 also reads ``20260101`` or
+    week dates: an option that takes one form only cannot be misread.
+    """
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Parse ``value`` strictly, or fail with click's usage error (exit 2) naming the option."""
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            self.fail(f"{value!r} is not a calendar date ({exc})", param, ctx)
+
+
+DATE = DateType()
