@@ -50,6 +50,8 @@ from cryptography.x509.oid import NameOID
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _env import cpu_model
+
 from twoddoc import EcdsaSigner, Header, TwoDDocError, decode, encode, verify_signature
 from twoddoc.signing import raw_to_der
 
@@ -152,16 +154,6 @@ def _passes(one: Callable[[str], None], codes: list[str]) -> Callable[[], int]:
             one(code)
         return len(codes)
     return run
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         "floor_vs_bare": ratio("floor: twoddoc decode, then bare verify",
                                "bare cryptography verify (pre-parsed)"),
     }
-    env = {"python": platform.python_version(), "cryptography": crypto_version, "cpu": _cpu(),
+    env = {"python": platform.python_version(), "cryptography": crypto_version, "cpu": cpu_model(),
            "cpus": os.cpu_count(), "repeat": args.repeat, "codes": len(codes),
            "loadavg": os.getloadavg()[0]}
 

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "integration" / "issuer"))
 
+from _env import cpu_model  # noqa: E402  (bench/ is on sys.path when run)
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from pylibdmtx import pylibdmtx  # noqa: E402
@@ -52,17 +53,6 @@ from twoddoc import encode  # noqa: E402
 ON = date(2026, 10, 31)
 NOW = datetime(2026, 10, 31, 10, 5)
 NEPH = "120375100001"
-
-
-def _cpu() -> str:
-    """The CPU model from /proc/cpuinfo (Linux), else the machine type."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.machine()
 
 
 def _median_ms(fn: Callable[[], object], rounds: int) -> tuple[float, float]:
@@ -182,7 +172,7 @@ def run(rounds: int) -> dict[str, object]:
         return {
             "rounds": rounds,
             "python": platform.python_version(),
-            "cpu": _cpu(),
+            "cpu": cpu_model(),
             "versions": {name: version(name) for name in ("reportlab", "pylibdmtx", "zxing-cpp",
                                                           "cryptography", "SQLAlchemy")},
             "parts_ms": results,

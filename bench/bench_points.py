@@ -61,6 +61,8 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _env import cpu_model
+
 from registry.db import make_engine, session_factory, upgrade_schema
 from registry.models import CourseRow, Driver, Licence, OffenceRow
 from registry.points import (
@@ -143,17 +145,6 @@ def engine_inputs(drivers: list[NewDriver]) -> Inputs:
             (LicenceFacts(lic.issued), offs, tuple(Course(c.start, c.end) for c in lic.courses))
         )
     return out
-
-
-def cpu_model() -> str:
-    """The CPU model from /proc/cpuinfo, else the platform's machine name."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.machine()
 
 
 def interleaved(

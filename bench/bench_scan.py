@@ -18,7 +18,6 @@ zxing-cpp reads (the goal: ≤ 1.2). ``--json`` prints one JSON object as the la
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import gc
 import io
@@ -40,6 +39,8 @@ from pylibdmtx import pylibdmtx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _env import cpu_model  # noqa: E402
 
 from verifier.scan import ScanError, scan  # noqa: E402
 from verifier.scan_testing import render_datamatrix  # noqa: E402
@@ -304,16 +305,12 @@ def run(corpus: dict[str, list[tuple[str, bytes]]], repeat: int = 5) -> dict[str
 
 
 def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()}
+    out = {"python": platform.python_version(), "cpu": cpu_model()}
     for package in ("zxing-cpp", "pylibdmtx", "pillow", "pypdfium2"):
         try:
             out[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             out[package] = "?"
-    with contextlib.suppress(OSError, StopIteration):  # not Linux: keep platform's answer
-        out["cpu"] = next(line.split(":", 1)[1].strip()
-                          for line in Path("/proc/cpuinfo").read_text().splitlines()
-                          if line.startswith("model name"))
     return out
 
 
