@@ -13,6 +13,7 @@ from conftest import Texts
 from flask.testing import FlaskClient
 from PIL import Image
 
+from permis2d.params import french_today
 from permis2d.settings import Settings
 from verifier.scan_testing import render_datamatrix
 from verifier.trust import TrustStore
@@ -54,9 +55,11 @@ def test_trust_from_settings_and_injected_today(tmp_path: Path,
 
 def test_default_date_is_the_paris_date(settings_for: Settings) -> None:
     # A document issued at 00:30 in Paris must not look "dated in the future" to a server on UTC.
+    app = create_app(settings_for, TrustStore.empty())
+    # The clock read is the shared French one (its own test pins instants around midnight UTC).
+    assert app.config["PERMIS2D_TODAY"] is french_today
     today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
-    body = create_app(settings_for, TrustStore.empty()).test_client().post(
-        "/api/v1/verify", json={"text": "DC04"}).json
+    body = app.test_client().post("/api/v1/verify", json={"text": "DC04"}).json
     assert body["at"] == today.isoformat()
 
 
