@@ -70,6 +70,26 @@ def _schemas() -> dict[str, Any]:
             },
         },
     }
+    label = {"type": "string"}
+    driving = {
+        "type": "object",
+        "description": "What a type-AB document certifies about the right to drive (annex 13 "
+                       "state of DI E5, categories of DI E6); given to employer, rental and "
+                       "police when the signature verified. `allowed` is true only for the "
+                       "states that permit driving (VALIDE, code 50, and its exchanged/EU forms "
+                       "25, 36, 41) with at least one category.",
+        "required": ["allowed", "state", "categories", "message_fr", "message_en"],
+        "properties": {
+            "allowed": {"type": "boolean"},
+            "state": {"type": "object", "required": ["code", "label_fr", "label_en"],
+                      "properties": {"code": {**_NULLABLE_STR, "examples": ["47"]},
+                                     "label_fr": {**label, "examples": ["SUSPENDU"]},
+                                     "label_en": {**label, "examples": ["SUSPENDED"]}}},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "message_fr": label,
+            "message_en": label,
+        },
+    }
     result = {
         "type": "object",
         "required": ["valid", "reasons", "repaired", "notes"],
@@ -79,6 +99,9 @@ def _schemas() -> dict[str, Any]:
             "repaired": {"type": "boolean",
                          "description": "the text lost its separators and was repaired"},
             "document": _ref("DocumentSummary"),
+            "driving": _ref("Driving"),
+            "specimen": {"type": "boolean",
+                         "description": "signed under the test CA FR00: a specimen"},
             "checks": {"type": "object",
                        "additionalProperties": {"type": ["boolean", "null"]}},
             "header": {"type": ["object", "null"]},
@@ -129,7 +152,8 @@ def _schemas() -> dict[str, Any]:
         "properties": {"status": {"const": "ok"},
                        "trusted_cas": {"type": "array", "items": {"type": "string"}}},
     }
-    return {"Reason": reason, "DocumentSummary": summary, "DocumentResult": result,
+    return {"Reason": reason, "DocumentSummary": summary, "Driving": driving,
+            "DocumentResult": result,
             "VerifyResponse": response, "Error": error, "Health": health}
 
 
@@ -140,9 +164,10 @@ def _error_response(description: str) -> dict[str, Any]:
 
 def openapi_document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document, as served at ``/openapi.json``."""
-    purpose = {"type": "string", "enum": [p.value for p in Purpose],
+    purpose = {"type": "string", "enum": [p.value for p in Purpose] + ["none"],
                "description": "employer or rental: name, birth date, categories, state, "
-                              "validity; police: everything; absent: valid and reasons only"}
+                              "validity, driving; police: everything; absent or none: valid "
+                              "and reasons only"}
     at = {"type": "string", "format": "date",
           "description": "verification date; default: today in Europe/Paris"}
     verify = {

@@ -61,7 +61,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def issuer_pdf(store: KeyStore, *, kind: str = "adcs", issued: dt.date,
-               document_id: str = "ADCS00000077") -> tuple[str, bytes]:
+               document_id: str = "ADCS00000077", state: str = "VALIDE") -> tuple[str, bytes]:
     """A PDF made by the real issuer (``issuer.service.issue_from_facts``): text and bytes."""
     from issuer.facts import CategoryLine, DriverFacts
     from issuer.kinds import DocumentKind
@@ -70,7 +70,7 @@ def issuer_pdf(store: KeyStore, *, kind: str = "adcs", issued: dt.date,
 
     facts = DriverFacts(
         neph="123456789012", civility="MME", surname="Dupont", given_names=("Marie", "Claire"),
-        birth_date=HOLDER["69"], birth_place="Lyon", state="VALIDE",
+        birth_date=HOLDER["69"], birth_place="Lyon", state=state,
         categories=(CategoryLine("B", dt.date(2003, 5, 12)),
                     CategoryLine("AM", dt.date(2000, 3, 1))),
         data_as_of=dt.datetime.combine(issued, dt.time(9, 30)), points_balance=12,
