@@ -78,7 +78,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "drop_hint": "ou déposez le fichier sur cette page",
         "camera_video": "Image de la caméra",
         "camera_loading": "Préparation du lecteur…",
-        "camera_searching": "Recherche du code… placez le code 2D-Doc dans le cadre.",
+        "camera_searching": "Recherche du code… placez le code 2D\u2011Doc dans le cadre.",
         "camera_https": "La caméra a besoin d'une connexion sécurisée (HTTPS) : ouvrez cette "
                         "page par une adresse https://, ou envoyez une photo du document.",
         "camera_timeout": "Aucun code lu en 20 secondes. Éclairez bien le document, tenez le "
@@ -159,7 +159,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "drop_hint": "or drop the file on this page",
         "camera_video": "Camera view",
         "camera_loading": "Preparing the reader…",
-        "camera_searching": "Looking for the code… hold the 2D-Doc code inside the frame.",
+        "camera_searching": "Looking for the code… hold the 2D\u2011Doc code inside the frame.",
         "camera_https": "The camera needs a secure connection (HTTPS): open this page at an "
                         "https:// address, or send a photo of the document.",
         "camera_timeout": "No code read in 20 seconds. Light the document well, hold the phone "
