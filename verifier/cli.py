@@ -183,6 +183,7 @@ def _human(name: str, result: VerificationResult) -> str:
     driving = _driving(result)
     lines = [f"{name}: {verdict}"]
     if driving is not None:
+        lines[0] += " — driving " + ("allowed" if driving.allowed else "NOT ALLOWED")
         allowed = "ALLOWED" if driving.allowed else "NOT ALLOWED"
         lines.append(f"  driving: {allowed} — {driving.message_en}")
         if not driving.allowed and result.valid:

@@ -176,6 +176,7 @@ def test_dropped_file_is_verified(browser: object, site: dict) -> None:
     verdict.wait_for(timeout=20_000)
     assert verdict.get_attribute("data-verdict") == "ok"
     assert page.url.startswith(site["url"])  # the browser did not navigate to the file
+    assert axe_violations(page) == []
     page.close()
 
 

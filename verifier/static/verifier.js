@@ -98,10 +98,13 @@
 
   function renderSummary(doc) {
     const list = el("dl", { class: "fields" });
+    // A value the issuer cut to the field's maximum (<RS>, spec §3.4.1) is marked as cut.
+    const cut = (di, value) => ((doc.truncated || []).includes(di) && value ? value + t.cut : value);
+    const firstNames = (doc.holder.first_names || []).join(", ");
     row(list, t.document, doc.kind || doc.doc_type);
     row(list, t.document_id, doc.document_id);
-    row(list, t.name, doc.holder.last_name);
-    row(list, t.first_names, doc.holder.first_names);
+    row(list, t.name, cut("6G", doc.holder.last_name));
+    row(list, t.first_names, cut("60", firstNames));
     row(list, t.birth_date, shortDate(doc.holder.birth_date));
     row(list, t.categories, (doc.categories || []).join(" "));
     if (doc.licence_state && doc.licence_state.code) {

@@ -57,8 +57,19 @@ def _schemas() -> dict[str, Any]:
             "licence_state": {
                 "type": "object",
                 "required": ["code", "label"],
-                "properties": {"code": _NULLABLE_STR, "label": _NULLABLE_STR},
+                "properties": {"code": _NULLABLE_STR, "label": _NULLABLE_STR,
+                               "label_fr": _NULLABLE_STR, "label_en": _NULLABLE_STR},
             },
+            "freshness": {
+                "type": ["object", "null"],
+                "description": "RIR/RII only: issue date and age at `at`; past four months the "
+                               "licence state may have changed",
+                "properties": {"issued": {"type": "string", "format": "date"},
+                               "age_days": {"type": "integer"},
+                               "older_than_four_months": {"type": "boolean"}},
+            },
+            "truncated": {"type": "array", "items": {"type": "string"},
+                          "description": "DIs whose value the issuer cut to its maximum"},
             "validity": {
                 "type": "object",
                 "required": ["issued", "expires"],

@@ -100,6 +100,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "specimen": "Document de test — signé par l'autorité de test FR00 (spécimen, sans "
                     "valeur)",
         "code": "code",
+        "cut": " … (tronqué)",
         "place": "Lieu de naissance",
         "points": "Solde de points",
         "switch": "English",
@@ -180,6 +181,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "days": "days", "day": "day", "months": "months", "month": "month",
         "specimen": "Test document — signed by the test authority FR00 (specimen, no value)",
         "code": "code",
+        "cut": " … (cut)",
         "place": "Place of birth",
         "points": "Points balance",
         "switch": "Français",
