@@ -15,12 +15,13 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from verifier_documents import issuer_pdf, make_pki
+from verifier_documents import adcs_text, issuer_pdf, make_pki
 
 from issuer.records import STATE_LABELS
 from permis2d.cli import cli
 from permis2d.settings import Settings
 from registry.records import LicenceState
+from twoddoc.catalog import LICENCE_STATES
 from verifier.trust import TrustStore
 from verifier.web import create_app
 
@@ -49,7 +50,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
             (base / f"{state.value}-{kind}.txt").write_bytes(text.encode("latin-1"))
             (base / f"{state.value}-{kind}.pdf").write_bytes(pdf)
             docs[state, kind] = text
-    return {"base": base, "docs": docs, "trust": store.export_trust(base / "trust")}
+    annex = {code: adcs_text(store, issued=TODAY, state=code) for code in LICENCE_STATES}
+    for code, text in annex.items():
+        (base / f"annex-{code}.txt").write_bytes(text.encode("latin-1"))
+    return {"base": base, "docs": docs, "annex": annex,
+            "trust": store.export_trust(base / "trust")}
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +149,20 @@ def test_cli_reads_the_issued_pdf_and_keeps_gravity_order(settings: Settings,
                       encoding="latin-1")
     assert _cli(settings, world, "suspended-adcs.txt", "forged.txt")[0] == 1
     assert _cli(settings, world, "suspended-adcs.txt", "forged.txt", "missing.txt")[0] == 2
+
+
+def test_every_annex_13_code_through_the_api_and_the_cli(client: FlaskClient, settings: Settings,
+                                                         world: dict) -> None:
+    """Only VALIDE (50) and its exchanged / EU forms (25, 36, 41) allow driving (annex 13)."""
+    allowed = {code for code, text in world["annex"].items()
+               if client.post("/api/v1/verify", json={"text": text, "purpose": "employer"}
+                              ).json["driving"]["allowed"]}
+    assert allowed == {"25", "36", "41", "50"}
+    names = [f"annex-{code}.txt" for code in sorted(world["annex"])]
+    status, lines, _ = _cli(settings, world, *names)
+    assert status == 3
+    assert [line["valid"] for line in lines] == [True] * len(names)
+    assert {line["driving"]["state"]["code"] for line in lines
+            if line["driving"]["allowed"]} == allowed
+    assert _cli(settings, world, "annex-50.txt", "annex-25.txt")[0] == 0
+    assert _cli(settings, world, "annex-49.txt")[0] == 3  # TITRE FALSIFIE: authentic, no right

@@ -30,14 +30,15 @@ def export_trust(store: KeyStore, directory: Path) -> Path:
 
 
 def adcs_text(store: KeyStore, *, issued: dt.date, kind: str = "APC",
-              expires: dt.date | None = None, document_id: str = "ADCS00000042") -> str:
+              expires: dt.date | None = None, document_id: str = "ADCS00000042",
+              state: str = "50") -> str:
     """A signed type-AB text: ADCS (``E4=APC``, DI 08 expiry = issued + 4 months) or RIR/RII."""
     active = store.active_signer()
     header = Header(version=4, ca_id=active.ca_id, cert_id=active.cert_id, emission_date=issued,
                     signature_date=issued, doc_type="AB", perimeter="01", country="FR")
     fields: list[tuple[str, str]] = [
         ("6H", "MME"), ("6G", HOLDER["6G"]), ("60", HOLDER["60"]), ("69", HOLDER["69"]),
-        ("6A", "LYON"), ("AC", "123456789012"), ("E4", kind), ("E5", "50"),
+        ("6A", "LYON"), ("AC", "123456789012"), ("E4", kind), ("E5", state),
         ("E8", issued.strftime("%d%m%Y") + "0930"), ("09", "0001"),
         ("E6", "AM B1 B"),
     ]
