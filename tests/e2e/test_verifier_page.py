@@ -140,14 +140,17 @@ def test_old_rir_is_amber_and_asks_for_a_recent_adcs(browser: object, site: dict
     page.close()
 
 
-def test_police_sees_labelled_fields_with_raw_codes(browser: object, site: dict) -> None:
-    page = _verify_text(browser, site, site["states"]["suspended"], viewport=DESKTOP,
+@pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_police_sees_labelled_fields_with_raw_codes(browser: object, site: dict, viewport: dict,
+                                                    name: str) -> None:
+    page = _verify_text(browser, site, site["states"]["suspended"], viewport=viewport,
                         purpose="police")
     fields = page.locator("dl.labelled").inner_text()
     assert "État du permis" in fields and "SUSPENDU" in fields and "E5 = 47" in fields
     assert "Numéro de dossier (NEPH)" in fields and "123456789012" in fields
     assert "Date de naissance" in fields and "29/02/1984" in fields
-    shot(page, site, "verifier-desktop-police")
+    _no_mid_word_split(page)
+    shot(page, site, f"verifier-{name}-police")
     assert axe_violations(page) == []
     page.close()
 
