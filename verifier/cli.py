@@ -36,7 +36,7 @@ import click
 
 from permis2d.params import DATE, french_today
 from permis2d.settings import Settings, SettingsError
-from verifier.driving import DrivingVerdict, driving_verdict
+from verifier.driving import DrivingVerdict, driving_verdict, freshness
 from verifier.labels import labelled_fields
 from verifier.policy import Check, VerificationResult, unreadable_result, verify_text
 from verifier.reasons import Reason
@@ -173,7 +173,19 @@ def exit_code(result: VerificationResult) -> int:
     return EXIT_VALID
 
 
-def _human(name: str, result: VerificationResult) -> str:
+def _age(result: VerificationResult, at: dt.date) -> str | None:
+    """An RIR/RII's issue date and age; past four months, the advice to ask for an ADCS."""
+    fresh = freshness(result.document, at) if result.document is not None else None
+    if fresh is None:
+        return None
+    line = f"  issued: {fresh.issued.isoformat()}, {fresh.age_days} days before {at.isoformat()}"
+    if fresh.stale:
+        line += (" — OLDER THAN FOUR MONTHS: the licence state may have changed since; ask for"
+                 " a recent ADCS")
+    return line
+
+
+def _human(name: str, result: VerificationResult, at: dt.date) -> str:
     if result.valid:
         verdict = "VALID"
     elif result.readable:
@@ -189,6 +201,9 @@ def _human(name: str, result: VerificationResult) -> str:
         if not driving.allowed and result.valid:
             lines.append("  document: authentic and in force (the licence itself does not"
                          " allow driving)")
+    age = _age(result, at) if result.checks.get(Check.SIGNATURE) is True else None
+    if age is not None:
+        lines.append(age)
     if result.repaired:
         lines.append("  repaired: separators restored (keyboard-wedge scanner)")
     by_check = {f.reason.check: f for f in result.failures}
@@ -284,9 +299,12 @@ def verify_command(
                 driving = _driving(result)
                 if driving is not None:
                     line["driving"] = driving.to_json()
+                    fresh = freshness(result.document, at) if result.document else None
+                    if fresh is not None:
+                        line["freshness"] = fresh.to_json()
                 out.write(json.dumps(line) + "\n")
             else:
-                click.echo(_human(label, result))
+                click.echo(_human(label, result, at))
             code = exit_code(result)
             if _GRAVITY[code] > _GRAVITY[status]:
                 status = code

@@ -166,3 +166,13 @@ def test_every_annex_13_code_through_the_api_and_the_cli(client: FlaskClient, se
             if line["driving"]["allowed"]} == allowed
     assert _cli(settings, world, "annex-50.txt", "annex-25.txt")[0] == 0
     assert _cli(settings, world, "annex-49.txt")[0] == 3  # TITRE FALSIFIE: authentic, no right
+
+
+def test_cli_says_how_old_an_rir_is(settings: Settings, world: dict) -> None:
+    path = str(world["base"] / "valid-rir.txt")
+    later = (TODAY + dt.timedelta(days=200)).isoformat()
+    human = CliRunner().invoke(cli, ["verify", "--trust", str(world["trust"]), "--at", later,
+                                     path], obj=settings)
+    assert "OLDER THAN FOUR MONTHS" in human.stdout and "ask for a recent ADCS" in human.stdout
+    status, lines, _ = _cli(settings, world, "valid-rir.txt")
+    assert status == 0 and lines[0]["freshness"]["older_than_four_months"] is False
