@@ -226,6 +226,9 @@ def _human(name: str, result: VerificationResult, at: dt.date) -> str:
             f"  header: v{h.version:02d} CA {h.ca_id} certificate {h.cert_id} type {h.doc_type}"
             f" emitted {h.emission_date or '-'} signed {h.signature_date or '-'}"
         )
+        if h.ca_id == "FR00":
+            lines.append("  specimen: CA FR00 is the range the specification reserves for tests"
+                         " (a test document, no value)")
         width = max((len(f["label_en"]) for f in labelled_fields(doc)), default=0)
         lines.extend(f"    {f['label_en']:<{width}}  {f['display_en']}   [{f['di']} {f['value']}]"
                      for f in labelled_fields(doc))
