@@ -6,15 +6,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-RUN_DEBS := libdmtx0b fonts-dejavu-core
-TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core
+RUN_DEBS := libdmtx0b fonts-dejavu-core nodejs npm
+TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core nodejs npm
+# Browser assets (web-assets/package-lock.json: pinned versions and integrity hashes), vendored
+# by `npm ci` then a copy: zxing-wasm into the verifier's static files, axe-core for the tests.
+VENDOR := verifier/static/vendor/zxing-wasm
+WEB_STAMP := $(VENDOR)/.installed
 
-.PHONY: run test lint bench system-deps run-deps test-deps clean
+.PHONY: run test lint bench system-deps run-deps test-deps clean web-assets
 
-run: run-deps $(STAMP)
+run: run-deps $(STAMP) $(WEB_STAMP)
 	$(BIN)/permis2d demo
 
-test: test-deps $(STAMP)
+test: test-deps $(STAMP) $(WEB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
@@ -46,6 +50,17 @@ test-deps:
 
 system-deps: test-deps
 
+web-assets: $(WEB_STAMP)
+
+$(WEB_STAMP): web-assets/package.json web-assets/package-lock.json
+	cd web-assets && npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(VENDOR) tests/e2e/vendor
+	cp web-assets/node_modules/zxing-wasm/dist/iife/reader/index.js $(VENDOR)/zxing-reader.js
+	cp web-assets/node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(VENDOR)/
+	cp web-assets/node_modules/zxing-wasm/LICENSE $(VENDOR)/LICENSE
+	cp web-assets/node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
+	touch $@
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -53,4 +68,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache web-assets/node_modules $(VENDOR) tests/e2e/vendor

@@ -74,8 +74,14 @@ def test_valid_adcs_text_for_an_employer(service: Service, openapi: dict,
     assert doc["holder"] == {"last_name": "DUPONT", "first_names": ["MARIE", "CLAIRE"],
                              "birth_date": "1984-02-29"}
     assert doc["categories"] == ["AM", "B1", "B"]
-    assert doc["licence_state"] == {"code": "50", "label": "VALIDE"}
+    assert doc["licence_state"] == {"code": "50", "label": "VALIDE", "label_fr": "VALIDE",
+                                    "label_en": "VALID"}
     assert doc["validity"]["expires"] > body["at"]
+    assert body["driving"] == {
+        "allowed": True, "state": {"code": "50", "label_fr": "VALIDE", "label_en": "VALID"},
+        "categories": ["AM", "B1", "B"],
+        "message_fr": "Conduite autorisée — permis VALIDE, catégories AM B1 B",
+        "message_en": "Driving allowed — licence VALID, categories AM B1 B"}
     # Data minimisation: no NEPH, birth place or raw fields for an employer.
     raw = json.dumps(body)
     assert "123456789012" not in raw and "LYON" not in raw and "fields" not in body
@@ -88,6 +94,9 @@ def test_no_purpose_discloses_only_the_verdict(service: Service, openapi: dict,
     assert set(body) == {"valid", "reasons", "repaired", "notes", "purpose", "at", "count",
                          "documents"}
     assert "DUPONT" not in json.dumps(body)
+    none = _check(openapi, service.verify(json={"text": texts[0].valid_adcs,
+                                                "purpose": "none"}), 200)
+    assert set(none) == set(body) and "driving" not in none
 
 
 def test_police_see_everything(service: Service, openapi: dict,
