@@ -6,14 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-RUN_DEBS := libdmtx0b fonts-dejavu-core nodejs npm
-TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core nodejs npm
+RUN_DEBS := libdmtx0b fonts-dejavu-core
+TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core
 # Browser assets (web-assets/package-lock.json: pinned versions and integrity hashes), vendored
 # by `npm ci` then a copy: zxing-wasm into the verifier's static files, axe-core for the tests.
 VENDOR := verifier/static/vendor/zxing-wasm
 WEB_STAMP := $(VENDOR)/.installed
 
-.PHONY: run test lint bench system-deps run-deps test-deps clean web-assets
+.PHONY: run test lint bench system-deps run-deps test-deps clean web-assets node
 
 run: run-deps $(STAMP) $(WEB_STAMP)
 	$(BIN)/permis2d demo
@@ -50,9 +50,18 @@ test-deps:
 
 system-deps: test-deps
 
+# Node and npm: Debian's `nodejs` and `npm` when no npm is on the PATH. Checked by command, not by
+# `dpkg -s npm`: a nodejs package that bundles npm (and conflicts with Debian's npm) is fine.
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages: nodejs npm"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  else echo "Missing Node.js (run as root, or: sudo apt-get install nodejs npm)"; exit 1; fi; }
+
 web-assets: $(WEB_STAMP)
 
-$(WEB_STAMP): web-assets/package.json web-assets/package-lock.json
+$(WEB_STAMP): web-assets/package.json web-assets/package-lock.json | node
 	cd web-assets && npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p $(VENDOR) tests/e2e/vendor
 	cp web-assets/node_modules/zxing-wasm/dist/iife/reader/index.js $(VENDOR)/zxing-reader.js
