@@ -29,6 +29,7 @@ from permis2d.params import french_today
 from permis2d.settings import Settings
 from verifier.scan_limits import ScanLimits
 from verifier.trust import TrustStore
+from verifier.tsl_signature import load_tsl_signers
 from verifier.web.audit import AuditLog
 from verifier.web.errors import register_error_handlers
 
@@ -52,8 +53,9 @@ def create_app(
 
     settings = settings or Settings.from_env()
     if trust is None:
-        trust = TrustStore.load(settings.verifier_trust) if settings.verifier_trust \
-            else TrustStore.empty()
+        trust = TrustStore.load(
+            settings.verifier_trust, tsl_signers=load_tsl_signers(settings.tsl_signers)
+        ) if settings.verifier_trust else TrustStore.empty()
     limits = limits or ScanLimits(max_bytes=MAX_BODY_BYTES)
     # Pillow's global guard follows our pixel limit (it warns above it and raises at twice it);
     # the scanner makes the warning an error and also checks the size itself.
