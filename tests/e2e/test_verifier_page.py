@@ -150,7 +150,7 @@ def _y4m(image_path: Path, picture: object, frames: int = 10) -> Path:
 
 
 def test_live_camera_scan_with_a_fake_camera(playwright: object, site: dict) -> None:
-    from verifier.scan_testing import render_datamatrix
+    from tests.support.symbols import render_datamatrix
 
     video = _y4m(site["base"] / "camera.y4m", render_datamatrix(site["rir"], module_px=5))
     args = [*ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",

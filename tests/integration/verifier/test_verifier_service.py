@@ -15,7 +15,7 @@ import requests
 from conftest import Service, Texts, shared_vectors
 from PIL import Image
 
-from verifier.scan_testing import pdf_with_symbols, qr_image, render_datamatrix
+from tests.support.symbols import pdf_with_symbols, qr_image, render_datamatrix
 
 
 def _png(image: Image.Image) -> bytes:
