@@ -46,10 +46,14 @@ test-deps:
 
 system-deps: test-deps
 
-$(STAMP): pyproject.toml
+# The verifier alone is `pip install permis2d`; make installs the issuer and the tools too.
+# xmlsec and lxml only as wheels: both bundle the same libxml2 (a source build of xmlsec would
+# link Debian's, and xmlsec refuses at import a libxml2 that differs from lxml's), so no -dev
+# package is needed.
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --only-binary=xmlsec,lxml -e '.[issuer,dev]'
 	touch $(STAMP)
 
 clean:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from pathlib import Path
+from importlib import resources
 
 from flask import Flask, Response
 from PIL import Image
@@ -36,7 +36,6 @@ from verifier.web.errors import register_error_handlers
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def create_app(
@@ -63,8 +62,8 @@ def create_app(
 
     app = Flask(
         "verifier.web",
-        template_folder=str(REPO_ROOT / "templates"),
-        static_folder=str(Path(__file__).resolve().parent.parent / "static"),
+        template_folder=str(resources.files("permis2d.templates")),
+        static_folder=str(resources.files("verifier") / "static"),
         static_url_path="/static",
     )
     app.config.update(
