@@ -37,6 +37,7 @@ from pathlib import Path
 
 import xmlsec
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from lxml import etree
 
@@ -104,7 +105,9 @@ def load_tsl_signers(paths: Iterable[Path | str]) -> tuple[x509.Certificate, ...
         try:
             certs = (x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data
                      else [x509.load_der_x509_certificate(data)])
-        except ValueError as exc:
+        # cryptography raises InvalidVersion and UnsupportedAlgorithm besides ValueError
+        # (fuzz/fuzz_trust_load.py found them in trust folders).
+        except (ValueError, x509.InvalidVersion, UnsupportedAlgorithm) as exc:
             raise TrustStoreError(f"TSL signer is not a certificate ({exc})", path=path) from exc
         found.extend(certs)
     return tuple(found)

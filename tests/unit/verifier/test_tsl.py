@@ -289,6 +289,10 @@ def test_pin_file_must_hold_a_certificate(pki: Path, tmp_path: Path) -> None:
     assert caught.value.path == junk
     with pytest.raises(TrustStoreError, match="unreadable"):
         load_tsl_signers([tmp_path / "missing.pem"])
+    # A certificate whose version field is 58: cryptography raises InvalidVersion, no ValueError.
+    v58 = Path(__file__).resolve().parents[2] / "data" / "fuzz" / "trust_load__version_58.bin"
+    with pytest.raises(TrustStoreError, match="not a certificate"):
+        load_tsl_signers([_write(tmp_path / "v58.der", v58.read_bytes()[1:])])
     bundle = _write(tmp_path / "bundle.pem", (pki / "trust" / "FR0T.pem").read_bytes()
                     + (pki / "extra" / "FR0V.pem").read_bytes())
     assert len(load_tsl_signers([bundle])) == 2
