@@ -72,6 +72,8 @@ def serve_verifier(
     paths = tuple(trust_paths) or settings.verifier_trust
     pins = load_tsl_signers(tuple(tsl_signers) or settings.tsl_signers)
     trust = TrustStore.load(paths, tsl_signers=pins) if paths else TrustStore.empty()
+    for note in trust.notes:  # e.g. a TSL whose signer is not pinned: the operator must see it
+        logging.getLogger("verifier.trust").warning("trust: %s", note)
     app = create_app(settings, trust)
     count = workers or min(8, max(2, os.cpu_count() or 2))
     options = {

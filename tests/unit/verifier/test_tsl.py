@@ -332,3 +332,17 @@ def test_serve_verifier_refuses_an_unpinned_list(pki_builder: Any, pki: Path, tm
                                 obj=settings)
     assert result.exit_code == 1
     assert "not a pinned signer" in result.output and "Traceback" not in result.output
+
+
+def test_running_service_logs_an_unpinned_signer(pki_builder: Any, pki: Path,
+                                                 tmp_path: Path) -> None:
+    from verifier.serve import spawn_verifier, stop_verifier
+
+    tsl = _write(tmp_path / "tsl.xml", _signed(pki_builder, _status_tsl(pki_builder, pki,
+                                                                       f"{SVC}inaccord")))
+    log = tmp_path / "serve.log"
+    process, _url = spawn_verifier([tsl], tmp_path / "data", log, workers=1)
+    try:
+        assert "a signer not pinned" in log.read_text()
+    finally:
+        stop_verifier(process)
