@@ -70,10 +70,14 @@ $(WEB_STAMP): web-assets/package.json web-assets/package-lock.json | node
 	cp web-assets/node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
 	touch $@
 
-$(STAMP): pyproject.toml
+# The verifier alone is `pip install permis2d`; make installs the issuer and the tools too.
+# xmlsec and lxml only as wheels: both bundle the same libxml2 (a source build of xmlsec would
+# link Debian's, and xmlsec refuses at import a libxml2 that differs from lxml's), so no -dev
+# package is needed.
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --only-binary=xmlsec,lxml -e '.[issuer,dev]'
 	touch $(STAMP)
 
 clean:

@@ -28,6 +28,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ __all__ = [
     "module_size",
 ]
 
-DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
+DEFAULT_TEMPLATES_DIR = Path(str(resources.files("permis2d.templates") / "documents"))
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm

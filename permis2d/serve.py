@@ -28,15 +28,19 @@ def serve_group() -> None:
               help="Trust folder, certificate folder or TSL XML (repeatable); "
                    "default PERMIS2D_VERIFIER_TRUST.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None)
+@click.option("--tsl-signer", "tsl_signers", multiple=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="Certificate of a pinned TSL signer (repeatable); default PERMIS2D_TSL_SIGNERS.")
 @click.pass_obj
 def serve_verifier_command(settings: Settings, host: str, port: int | None,
-                           trust_paths: tuple[Path, ...], workers: int | None) -> None:
+                           trust_paths: tuple[Path, ...], workers: int | None,
+                           tsl_signers: tuple[Path, ...]) -> None:
     """Serve the verification API and page. Ctrl-C stops it."""
     from verifier.serve import serve_verifier
     from verifier.trust import TrustStoreError
 
     try:
         serve_verifier(settings, host, settings.verifier_port if port is None else port,
-                       trust_paths, workers=workers)
+                       trust_paths, workers=workers, tsl_signers=tsl_signers)
     except TrustStoreError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -84,6 +84,7 @@ class Settings:
     key_passphrase: str | None = _setting("PERMIS2D_KEY_PASSPHRASE", _str, repr=False)
     ca_id: str = _setting("PERMIS2D_CA_ID", _ca_id, "FR00")
     verifier_trust: tuple[Path, ...] = _setting("PERMIS2D_VERIFIER_TRUST", _paths, ())
+    tsl_signers: tuple[Path, ...] = _setting("PERMIS2D_TSL_SIGNERS", _paths, ())
     verifier_url: str = _setting("PERMIS2D_VERIFIER_URL", _str, "http://127.0.0.1:8001/")
     issuer_url: str = _setting("PERMIS2D_ISSUER_URL", _str, "http://127.0.0.1:8000/")
     verifier_port: int = _setting("PERMIS2D_VERIFIER_PORT", _port, 8001)

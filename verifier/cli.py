@@ -43,6 +43,7 @@ from verifier.reasons import Reason
 from verifier.scan import NotATwoDDocError, ScanError, UnsupportedFormatError, scan, sniff_format
 from verifier.scan_limits import ScanLimits
 from verifier.trust import TrustStore, TrustStoreError
+from verifier.tsl_signature import load_tsl_signers
 
 __all__ = ["MAX_INPUT_BYTES", "InputTooLargeError", "NotRegularFileError", "read_bytes",
            "read_input", "verify_command"]
@@ -253,6 +254,8 @@ def _wedged(text: str | None) -> bool:
     help="Folder of PEM/DER certificates and CRLs, exported trust folder, or ANTS TSL XML file "
     "(repeatable). Default: PERMIS2D_VERIFIER_TRUST.",
 )
+@click.option("--tsl-signer", "tsl_signers", multiple=True, type=click.Path(path_type=Path),
+              help="A pinned TSL signer certificate (repeatable). Default: PERMIS2D_TSL_SIGNERS.")
 @click.option("--at", "at", type=DATE, help="Verification date (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
 @click.option(
@@ -263,6 +266,7 @@ def _wedged(text: str | None) -> bool:
 def verify_command(
     ctx: click.Context,
     trust_paths: Sequence[Path],
+    tsl_signers: Sequence[Path],
     at: dt.date | None,
     as_json: bool,
     repair: bool,
@@ -275,7 +279,8 @@ def verify_command(
     """
     paths = tuple(trust_paths) or _settings(ctx).verifier_trust
     try:
-        trust = TrustStore.load(paths)
+        pins = load_tsl_signers(tuple(tsl_signers) or _settings(ctx).tsl_signers)
+        trust = TrustStore.load(paths, tsl_signers=pins)
     except TrustStoreError as exc:
         click.echo(f"Error: trust store: {exc}", err=True)
         ctx.exit(EXIT_UNREADABLE)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from permis2d.params import french_today
 from permis2d.settings import Settings
-from verifier.scan_testing import render_datamatrix
+from tests.support.symbols import render_datamatrix
 from verifier.trust import TrustStore
 from verifier.web import create_app
 from verifier.web.api import LIVE_BUDGET_SECONDS

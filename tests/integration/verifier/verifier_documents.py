@@ -1,4 +1,4 @@
-"""Signed ADCS/RIR texts for the verifier's tests, from a throw-away test PKI (keys.testing).
+"""Signed ADCS/RIR texts for the verifier's tests, from a throw-away test PKI (tests.support.pki).
 
 Why not literals: every text is signed at test time by a real PKI with the dates the test needs
 (an ADCS expired yesterday, a certificate revoked after issuance), through the real codec.
@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from keys.store import KeyStore
-from keys.testing import make_test_pki
+from tests.support.pki import make_test_pki
 from twoddoc import Header, encode
 from twoddoc.dates import date_to_hex
 

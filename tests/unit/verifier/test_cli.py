@@ -159,7 +159,7 @@ def test_fifo_and_device_are_refused_without_blocking(settings: Settings, tmp_pa
 
 def test_image_input_is_scanned_and_wedged_text_suggests_repair(
         settings: Settings, sign, pki: Path, tmp_path: Path) -> None:
-    from verifier.scan_testing import render_datamatrix
+    from tests.support.symbols import render_datamatrix
 
     image = tmp_path / "code.png"
     render_datamatrix(sign("T001")).save(image)
