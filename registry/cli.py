@@ -128,7 +128,7 @@ def seed_command(settings: Any, count: int, seed_value: int, asof: date | None) 
 
 # registry.listing's DEFAULT_PAGE_SIZE and MAX_PAGE_SIZE (a test keeps them equal): importing it
 # here would load SQLAlchemy for every permis2d command.
-_PAGE_DEFAULT, _PAGE_MAX = 100, 1000
+_PAGE_DEFAULT, _PAGE_MAX = 100, 500
 
 
 def _after_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
