@@ -7,9 +7,11 @@ seeded profile at several dates, so the batched loader cannot drift from ``regis
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from permis2d.cli import cli
 from permis2d.settings import Settings
 from registry import cli as registry_cli
+from registry.db import make_engine, session_factory
 from registry.listing import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -63,11 +66,12 @@ def _from_record(session: Session, neph: str, asof: date) -> dict[str, Any]:
 
 
 @contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
+def _statements(engine: Engine, *, with_parameters: bool = False) -> Iterator[list[Any]]:
+    """The statements sent to ``engine`` meanwhile (with their parameters if asked)."""
+    seen: list[Any] = []
 
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
+    def count(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        seen.append((statement, parameters) if with_parameters else statement)
 
     event.listen(engine, "before_cursor_execute", count)
     try:
@@ -186,3 +190,30 @@ def test_cli_page_bounds_are_the_listing_s() -> None:
         DEFAULT_PAGE_SIZE,
         MAX_PAGE_SIZE,
     )
+
+
+def test_sqlite_reads_through_indexes_only(sqlite_template: Path, tmp_path: Path) -> None:
+    """The embedded default: every read statement SEARCHes an index (no bare table SCAN)."""
+    target = tmp_path / "registry.sqlite3"
+    shutil.copyfile(sqlite_template, target)
+    engine = make_engine(f"sqlite:///{target}")
+    sessions = session_factory(engine)
+    try:
+        with sessions.begin() as session:
+            seed_registry(session, count=COUNT, seed=5, asof=ASOF)
+        with sessions() as session:
+            session.connection()
+            with _statements(engine, with_parameters=True) as sent:
+                page = list_drivers(session, asof=ASOF, after="5", limit=DEFAULT_PAGE_SIZE)
+                load_driver_record(session, page.rows[3]["neph"], asof=ASOF)
+                first_clean_driver(session, asof=ASOF)
+            assert len(sent) == 5 + 7 + 1
+            for statement, parameters in sent:
+                plan = session.connection().exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {statement}", parameters
+                )
+                for *_ids, detail in plan:
+                    if detail.startswith("SCAN "):  # only the demo's bounded window of NEPHs
+                        assert "USING COVERING INDEX" in detail, (detail, statement)
+    finally:
+        engine.dispose()
