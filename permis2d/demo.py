@@ -25,7 +25,7 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     from issuer.service import Issuer
     from keys import KeyStore
     from registry.db import make_engine, session_factory, upgrade_schema
-    from registry.listing import list_drivers
+    from registry.listing import first_clean_driver
     from registry.seed import seed_registry
 
     store = KeyStore.open(settings)
@@ -43,10 +43,10 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
         report = seed_registry(session, count=40, seed=2024, asof=today)
     click.echo(f"Registry: {report.present + report.added} demo drivers"
                + (f" ({report.added} added)" if report.added else " (already seeded)"))
-    with sessions() as session:
-        drivers = list_drivers(session, asof=today)
-    valid = [d for d in drivers if d.get("state") == "valid"] or drivers
-    neph = valid[0]["neph"]
+    with sessions() as session:  # one bounded query, not a listing of the whole registry
+        neph = first_clean_driver(session, asof=today)
+    if neph is None:
+        raise click.ClickException("the registry holds no driver with a clean, valid licence")
     issuer = Issuer(settings, engine=engine, keystore=store)
     issued = issuer.issue(DocumentKind.ADCS, neph, on=today, now=now, requested_by="demo",
                           out_dir=settings.issued_dir)
