@@ -143,18 +143,17 @@ def create_app(
     app.register_blueprint(documents_bp)
     register_error_handlers(app)
     app.before_request(select_language)
+    # Globals (not a context processor) so that imported macros see them too.
+    app.jinja_env.globals.update(_=gettext, format_date=format_date, long_date=format_long_date)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
         from issuer.web.auth import current_account
 
         return {
-            "_": gettext,
             "lang": g.get("lang", "fr"),
             "account": current_account(),
             "demo": settings.ca_id == "FR00",
-            "format_date": format_date,
-            "long_date": format_long_date,
         }
 
     @app.after_request

@@ -13,7 +13,7 @@ from datetime import date
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, PasswordField, RadioField, StringField
+from wtforms import BooleanField, Field, PasswordField, StringField
 from wtforms.validators import ValidationError
 
 from issuer.web.i18n import gettext as _
@@ -145,7 +145,7 @@ class NewPasswordForm(FlaskForm):
 class LinkForm(FlaskForm):
     """``/permis``: the licence format (card or paper) and its NEPH."""
 
-    format = RadioField(choices=[("card", "card"), ("paper", "paper")], validate_choice=False)
+    format = StringField()
     neph = StringField()
 
     def validate_format(self, field: Field) -> None:
