@@ -23,7 +23,7 @@ from issuer.web.timeline import timeline_rows
 from registry.errors import NoLicenceError, UnknownNEPHError
 from registry.records import DriverRecord, load_driver_record
 
-__all__ = ["bp", "load_record"]
+__all__ = ["bp", "load_record", "points_page"]
 
 bp = Blueprint("portal", __name__)
 
@@ -46,7 +46,7 @@ def _missing_record() -> tuple[str, int]:
 @login_required
 def link() -> Any:
     """First log-in: link the account to its licence (format and NEPH; identity must match)."""
-    account: Account = current_account()
+    account = current_account()
     if account.neph:
         return redirect(url_for("portal.points"))
     form = LinkForm()
@@ -86,8 +86,16 @@ def link() -> Any:
 @licence_required
 def points() -> Any:
     """The balance today, the warning, the state, the forecast timeline and its table."""
-    account = current_account()
-    record = load_record(account.neph)
+    return points_page(current_account().neph)
+
+
+def points_page(neph: str) -> Any:
+    """*Mes points* of ``neph``: one registry read, the engine, one template render.
+
+    Separate from the view so that ``bench/bench_portal.py`` times exactly this work in process
+    (the floor the served page is compared with).
+    """
+    record = load_record(neph)
     if record is None:
         return _missing_record()
     result = record.points
