@@ -7,14 +7,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUN_DEBS := libdmtx0b fonts-dejavu-core
-TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core
+TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core nodejs npm
 
-.PHONY: run test lint bench system-deps run-deps test-deps clean
+.PHONY: run test lint bench system-deps run-deps test-deps portal-test-assets clean
 
 run: run-deps $(STAMP)
 	$(BIN)/permis2d demo
 
-test: test-deps $(STAMP)
+test: test-deps $(STAMP) portal-test-assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
@@ -51,6 +51,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# axe-core for the portal's accessibility tests, pinned and hashed by its package-lock.json.
+portal-test-assets:
+	cd tests/e2e/portal_assets && npm ci --ignore-scripts --no-audit --no-fund --silent
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
