@@ -65,6 +65,8 @@ def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | Non
         "max_requests_jitter": 500,
         "limit_request_line": 8190,
         "accesslog": "-" if access_log else None,
+        # No query string (a token could sit there), and the time spent: server time per request.
+        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(D)sus',
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "permis2d-issuer",
