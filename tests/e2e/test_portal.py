@@ -119,6 +119,11 @@ def test_signup_to_verified_adcs(browser: object, servers: dict) -> None:
     pdf = servers["base"] / "adcs.pdf"
     download.value.save_as(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
+    page.goto(url + "/mes-documents")
+    assert page.locator("#documents-table tbody tr").count() == 1
+    _shot(page, servers, "phone-mes-documents-after-download")
+    page.goto(url + "/mes-points")
+    _shot(page, servers, "phone-mes-points-recent-delit")
     assert csp_errors == []
     page.goto(servers["verifier"] + "/")
     page.set_input_files("#file", str(pdf))
