@@ -88,3 +88,17 @@ def test_every_french_string_has_an_english_one() -> None:
             if "\\" not in text and text not in english:
                 missing.append((path.name, text))
     assert missing == []
+
+
+def test_unknown_states_and_reasons_are_shown_by_name() -> None:
+    from enum import Enum
+
+    from issuer.web.explain import reason_label, state_label, status_label
+
+    class Future(Enum):
+        PENDING = "invalidation_pending"
+        NEW = "something_new"
+
+    assert "invalidation" in state_label(Future.PENDING).lower()
+    assert status_label(Future.NEW) == "something_new"
+    assert reason_label(Future.NEW) == ("something_new", "")
