@@ -111,6 +111,7 @@ def points_page(neph: str) -> Any:
         state=state_label(record.state),
         status=status_label(result.status),
         zero=result.balance == 0,
+        ceiling=getattr(result, "ceiling", 12),
         reason_label=reason_label,
         reason_short=reason_short,
         probation_increments=[r for r in rows if getattr(r.reason, "value", r.reason)
