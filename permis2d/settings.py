@@ -93,6 +93,8 @@ class Settings:
     fc_issuer: str | None = _setting("PERMIS2D_FC_ISSUER", _str)
     fc_client_id: str | None = _setting("PERMIS2D_FC_CLIENT_ID", _str)
     fc_client_secret: str | None = _setting("PERMIS2D_FC_CLIENT_SECRET", _str, repr=False)
+    smtp_url: str | None = _setting("PERMIS2D_SMTP_URL", _str, repr=False)
+    mail_from: str = _setting("PERMIS2D_MAIL_FROM", _str, "permis2d <no-reply@permis2d.invalid>")
 
     def __post_init__(self) -> None:
         if self.data_dir is None:
@@ -130,6 +132,11 @@ class Settings:
     def issued_dir(self) -> Path:
         """Where issued PDFs are written by default."""
         return self.data_dir / "issued"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where the portal writes its e-mails (RFC 5322 files) when no SMTP URL is set."""
+        return self.data_dir / "outbox"
 
     @property
     def trust_dir(self) -> Path:
