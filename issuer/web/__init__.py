@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,8 +39,7 @@ from registry.db import make_engine, session_factory
 
 __all__ = ["Portal", "create_app", "current_portal"]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = resources.files("issuer") / "web" / "static"
 MAX_BODY_BYTES = 64 * 1024  # forms only: no upload on the portal
 SQLITE_BUSY_TIMEOUT = 30.0
 
@@ -108,7 +107,7 @@ def create_app(
         engine = make_engine(url, connect_args=connect_args)
     app = Flask(
         "issuer.web",
-        template_folder=str(REPO_ROOT / "templates"),
+        template_folder=str(resources.files("permis2d.templates")),
         static_folder=str(STATIC),
         static_url_path="/static",
     )

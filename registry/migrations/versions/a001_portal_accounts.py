@@ -1,7 +1,7 @@
 """The driver portal's tables: accounts, tokens, failed attempts, documents (issuer/web/models.py).
 
 Revision ID: a001
-Revises: i001
+Revises: 0002
 Create Date: 2026-12-02
 
 Why in the registry's chain: the portal shares the registry database (one engine per worker)
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a001"
-down_revision = "i001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
