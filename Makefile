@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-RUN_DEBS := libdmtx0b fonts-dejavu-core
-TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core
+RUN_DEBS := libdmtx0b fonts-dejavu-core fontconfig
+TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core fontconfig
 
 .PHONY: run test lint bench system-deps run-deps test-deps clean
 

@@ -92,6 +92,7 @@ class Settings:
     fc_issuer: str | None = _setting("PERMIS2D_FC_ISSUER", _str)
     fc_client_id: str | None = _setting("PERMIS2D_FC_CLIENT_ID", _str)
     fc_client_secret: str | None = _setting("PERMIS2D_FC_CLIENT_SECRET", _str, repr=False)
+    font_dir: Path | None = _setting("PERMIS2D_FONT_DIR", _path)  # else fontconfig (fc-match)
 
     def __post_init__(self) -> None:
         if self.data_dir is None:
