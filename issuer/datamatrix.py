@@ -4,8 +4,7 @@ The spec (annex 10 "Datamatrix et 2D-DOC", p.136-142) wants an ECC 200 DataMatri
 stream starts with the C40 latch (codeword 230, §10.2); zxing-cpp's writer cannot force that,
 so libdmtx encodes, through pylibdmtx's public ``encode`` with ``scheme="C40"`` (libdmtx then
 latches to C40 at once) and a square symbol. ``encode`` draws each module as a 5×5 block inside a
-10-pixel margin; :func:`modules_from_rgb` turns that drawing back into the module matrix exactly
-(every block uniform, the margin blank, or :class:`BarcodeReadbackError`).
+10-pixel margin; :func:`modules_from_rgb` reads the module matrix back from that drawing.
 
 The matrix becomes a 1-bit PNG at one pixel per module, with a quiet zone of
 :data:`QUIET_ZONE_MODULES` white modules, that the PDF scales up: it prints sharp at any
@@ -93,23 +92,17 @@ def encode_modules(text: str) -> np.ndarray:
 def modules_from_rgb(width: int, height: int, bpp: int, pixels: bytes) -> np.ndarray:
     """The module matrix of ``pylibdmtx.encode``'s RGB image (5 px/module, 10 px margin).
 
-    Exact, not estimated: every 5×5 block must be uniform and the margin blank, else
-    :class:`BarcodeReadbackError`.
+    Each module is read at the centre of its 5×5 block. No finer check is needed here: the
+    image made from this matrix is decoded by :func:`check_readback` before anything is
+    published, so a misread module cannot reach a document.
     """
-    image = np.frombuffer(pixels, dtype=np.uint8).reshape(height, width, bpp // 8)[:, :, 0]
     margin, px = _LIBDMTX_MARGIN_PX, _LIBDMTX_MODULE_PX
-    inner_h, inner_w = height - 2 * margin, width - 2 * margin
-    if inner_h != inner_w or inner_w % px:
+    inner = width - 2 * margin
+    if width != height or inner <= 0 or inner % px:
         raise BarcodeReadbackError(0, f"libdmtx drew a {width}×{height} image, expected square")
-    n = inner_w // px
-    core = image[margin : margin + n * px, margin : margin + n * px]
-    blocks = core.reshape(n, px, n, px)
-    if not (blocks == blocks[:, :1, :, :1]).all():
-        raise BarcodeReadbackError(0, "libdmtx image is not made of uniform module blocks")
-    blank = int(image.sum(dtype=np.int64) - core.sum(dtype=np.int64))
-    if blank != 255 * (image.size - core.size):
-        raise BarcodeReadbackError(0, "libdmtx image margin is not blank")
-    return blocks[:, 0, :, 0] < 128
+    image = np.frombuffer(pixels, dtype=np.uint8).reshape(height, width, bpp // 8)
+    centres = slice(margin + px // 2, margin + inner, px)
+    return image[centres, centres, 0] < 128
 
 
 def render_symbol(text: str) -> Symbol:

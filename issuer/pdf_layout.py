@@ -45,6 +45,7 @@ from issuer.pdf_page import (
     RED,
     RULE,
     french_date,
+    wrap,
 )
 
 __all__ = ["DRIVING_STATES", "Op", "PageFlow"]
@@ -110,15 +111,16 @@ class PageFlow:
     def _wrapped(self, font: str, size: float, text: str, x: float, width: float,
                  colour: Color = INK) -> float:
         """Emit wrapped lines at the current top; return their total height (not advanced)."""
-        lines = simpleSplit(text, font, size, width)
+        lines = wrap(text, font, size, width)
         leading = size * 1.35
         top = self.top
 
         def op(canvas: Canvas) -> None:
-            canvas.setFont(font, size)
-            canvas.setFillColor(colour)
-            for index, line in enumerate(lines):
-                canvas.drawString(x, top - size - index * leading, line)
+            block = canvas.beginText(x, top - size)
+            block.setFont(font, size, leading)
+            block.setFillColor(colour)
+            block.textLines(lines)
+            canvas.drawText(block)
 
         self._emit(op)
         return size + (len(lines) - 1) * leading + size * 0.35
@@ -149,7 +151,7 @@ class PageFlow:
         """A label and its value (wrapped: a long name never runs past the margin)."""
         f = self.fonts
         font = f.bold if bold else f.regular
-        lines = simpleSplit(value, font, 9.5, CONTENT_W - _LABEL_W) or [""]
+        lines = wrap(value, font, 9.5, CONTENT_W - _LABEL_W) or ("",)
         self._room(12 * len(lines))
         self._text(f.regular, 8.5, label, MARGIN, GREY)
         for line in lines:
@@ -162,7 +164,7 @@ class PageFlow:
         """A box with a coloured edge: a heading line and a wrapped detail below it."""
         f = self.fonts
         detail_w = CONTENT_W - 10 * mm
-        lines = len(simpleSplit(detail, f.regular, 8.5, detail_w)) if detail else 0
+        lines = len(wrap(detail, f.regular, 8.5, detail_w)) if detail else 0
         detail_h = 8.5 + (lines - 1) * 8.5 * 1.35 + 3 if lines else 0
         height = 3 * mm + heading_size + 4 + detail_h + 3 * mm  # grows with the text
         self._room(height)

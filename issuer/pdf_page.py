@@ -16,6 +16,7 @@ page.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -50,6 +51,7 @@ __all__ = [
     "french_date",
     "module_size",
     "paragraph",
+    "wrap",
 ]
 
 PAGE_W, PAGE_H = A4
@@ -86,17 +88,27 @@ def module_size(symbol_modules: int) -> float:
     return max(MIN_MODULE, SYMBOL_TARGET / symbol_modules)
 
 
+@functools.lru_cache(maxsize=256)
+def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """``text`` broken into lines no wider than ``width`` (reportlab's ``simpleSplit``).
+
+    Kept in a bounded cache: the notes and labels wrap alike in every document, and measuring
+    them is a good part of laying out a page.
+    """
+    return tuple(simpleSplit(text, font, size, width))
+
+
 def paragraph(canvas: Canvas, font: str, size: float, text: str, x: float, top: float,
               width: float, colour: Color) -> float:
     """Draw wrapped text whose first baseline sits ``size`` below ``top``; return the new top."""
     leading = size * 1.3
-    canvas.setFont(font, size)
-    canvas.setFillColor(colour)
-    y = top - size
-    for line in simpleSplit(text, font, size, width):
-        canvas.drawString(x, y, line)
-        y -= leading
-    return y + leading - size * 0.3  # just below the last line's descenders
+    lines = wrap(text, font, size, width)
+    block = canvas.beginText(x, top - size)
+    block.setFont(font, size, leading)
+    block.setFillColor(colour)
+    block.textLines(lines)
+    canvas.drawText(block)
+    return top - size - (len(lines) - 1) * leading - size * 0.3  # below the last descenders
 
 
 def draw_furniture_form(canvas: Canvas, fonts: Fonts, common: Any, document_id: str,

@@ -35,13 +35,20 @@ def test_module_matrix_is_square_and_decodes_with_libdmtx(text: str) -> None:
         text.encode("latin-1")]
 
 
-def test_rgb_derivation_refuses_a_non_uniform_block() -> None:
+def test_rgb_derivation_equals_a_block_by_block_reading() -> None:
     encoded = pylibdmtx.encode(TEXT.encode("latin-1"), scheme="C40", size="SquareAuto")
-    pixels = bytearray(encoded.pixels)
-    offset = (12 * encoded.width + 12) * 3  # inside the first module, not its sampled corner
-    pixels[offset : offset + 3] = bytes([255 - pixels[offset]] * 3)
+    image = np.frombuffer(encoded.pixels, dtype=np.uint8).reshape(
+        encoded.height, encoded.width, 3)[10:-10, 10:-10, 0]
+    n = image.shape[0] // 5
+    blocks = image.reshape(n, 5, n, 5)
+    assert (blocks == blocks[:, :1, :, :1]).all()  # libdmtx draws uniform 5×5 modules
+    assert np.array_equal(modules_from_rgb(encoded.width, encoded.height, encoded.bpp,
+                                           encoded.pixels), blocks[:, 0, :, 0] < 128)
+
+
+def test_rgb_derivation_refuses_an_image_that_is_not_square() -> None:
     with pytest.raises(BarcodeReadbackError):
-        modules_from_rgb(encoded.width, encoded.height, encoded.bpp, bytes(pixels))
+        modules_from_rgb(40, 45, 24, bytes(40 * 45 * 3))
 
 
 def test_png_is_one_bit_one_pixel_per_module_with_quiet_zone() -> None:
