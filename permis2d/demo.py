@@ -9,6 +9,7 @@ then serve the verifier page on 127.0.0.1 with the dev trust folder until Ctrl-C
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import click
@@ -53,6 +54,18 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     return neph, issued
 
 
+def _with_demo_verifier_url(settings: Settings, host: str, port: int) -> Settings:
+    """Print this demo's verifier page on the documents, unless a URL was configured.
+
+    ``PERMIS2D_VERIFIER_URL`` is the address printed on documents; left at its default, a demo
+    serving on another port would print a page that is not there.
+    """
+    default = next(f.default for f in dataclasses.fields(Settings) if f.name == "verifier_url")
+    if settings.verifier_url != default or port == 0:  # configured, or a port not yet known
+        return settings
+    return dataclasses.replace(settings, verifier_url=f"http://{host}:{port}/")
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
@@ -66,6 +79,8 @@ def demo_command(settings: Settings, host: str, port: int | None, no_serve: bool
     from verifier.serve import serve_verifier
     from verifier.trust import TrustStore
 
+    port = settings.verifier_port if port is None else port
+    settings = _with_demo_verifier_url(settings, host, port)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     today = french_today(now)
     neph, issued = _prepare(settings, today, now)
@@ -77,9 +92,9 @@ def demo_command(settings: Settings, host: str, port: int | None, no_serve: bool
     click.echo(f"  document {issued.document_id}, checked by the verifier library: {verdict}")
     if verdict != "valid":
         raise click.ClickException("the demo document does not verify: see the reasons above")
+    click.echo(f"  verification URL printed on it: {settings.verifier_url}")
     if no_serve:
         return
-    port = settings.verifier_port if port is None else port
     click.echo("")
     click.echo(f"Verifier page: http://{host}:{port}/  — drop the PDF above on it (Ctrl-C stops)")
     serve_verifier(settings, host, port, [settings.trust_dir])
