@@ -227,7 +227,11 @@ def test_adcs_box_is_about_the_attestation(renderer, signer) -> None:  # type: i
     {},
     {"state": "SUSPENDU", "suspension": JUDICIAL, "usage_name": "Martin-Dubois de la Roche"},
     {"state": "INVALIDE", "surname": "De La Tour du Pin Gouvernet d'Aubigné-Montauban"},
-], ids=["valid", "judicial-suspension", "invalidated-long-name"])
+    {"state": "SUSPENDU MEDICAL", "usage_name": "Martin-Dubois de la Roche",
+     "surname": "De La Tour du Pin Gouvernet d'Aubigné-Montauban", "licence_number": "12AA01",
+     "licence_issued_on": date(2003, 5, 12),
+     "suspension": SuspensionFacts(SuspensionKind.MEDICAL, date(2026, 9, 1), date(2027, 3, 1))},
+], ids=["valid", "judicial-suspension", "invalidated-long-name", "medical-every-mention"])
 def test_an_adcs_with_fifteen_categories_fits_on_one_page(renderer, signer, changes) -> None:  # type: ignore[no-untyped-def]
     issued = issue(renderer, signer, DocumentKind.ADCS,
                    _with(categories=_categories(FIFTEEN), **changes))
