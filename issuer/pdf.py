@@ -42,6 +42,7 @@ from issuer.pdf_page import (
 )
 
 __all__ = [
+    "COMPRESS_STREAMS",
     "DEFAULT_TEMPLATES_DIR",
     "MIN_MODULE",
     "SPECIMEN_CA_IDS",
@@ -53,6 +54,17 @@ __all__ = [
 ]
 
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
+
+COMPRESS_STREAMS = 0
+"""reportlab's ``pageCompression``: 0, streams are written without Flate compression.
+
+Why: most of a document's bytes are the two embedded font subsets (about 36 KB each for DejaVu
+Sans, whose name table alone is 15 KB). Compressing them and the page cost about 1.9 ms of the
+5.8 ms a one-page ADCS takes to draw (measured with ``bench/bench_issue.py``'s document), for a
+file of 48 KB instead of 90 KB. A 90 KB PDF is mailed, uploaded and scanned without trouble;
+issuing throughput (goal: 100 ADCS/s per core, issue 11) is what this path is measured by.
+The symbol image is compressed either way (reportlab always deflates images).
+"""
 
 SPECIMEN_CA_IDS = frozenset({"FR00"})
 """CA ids whose documents are specimens: ``FR00``, reserved by the specification for tests."""
@@ -156,7 +168,7 @@ class PDFRenderer:
             layout = self.layout(layout)
         view, common, specific = layout.view, layout.common, layout.specific
         buffer = io.BytesIO()
-        canvas = Canvas(buffer, pagesize=A4, pageCompression=1,
+        canvas = Canvas(buffer, pagesize=A4, pageCompression=COMPRESS_STREAMS,
                         initialFontName=self.fonts.regular)
         stamp = view.created_at.strftime("D:%Y%m%d%H%M%S+00'00'")
         canvas.setDateFormatter(lambda *_: stamp)
