@@ -20,14 +20,14 @@ field carries; the page says so next to it and in the bottom band.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.colors import Color, white
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from issuer.facts import HistoryEntry, SuspensionKind
+from issuer.facts import HistoryEntry, SuspensionFacts, SuspensionKind
 from issuer.fonts import Fonts
 from issuer.kinds import DocumentKind
 from issuer.pdf_page import (
@@ -48,6 +48,9 @@ from issuer.pdf_page import (
     wrap,
 )
 
+if TYPE_CHECKING:  # issuer.pdf imports this module
+    from issuer.pdf import DocumentView
+
 __all__ = ["DRIVING_STATES", "Op", "PageFlow"]
 
 Op = Callable[[Canvas], None]
@@ -63,8 +66,8 @@ _LABEL_W = 48 * mm  # width of the label column of the holder and licence rows
 class PageFlow:
     """Measures the flowing content of one document and splits it into pages of operations."""
 
-    def __init__(self, fonts: Fonts, view: Any, common: Any, specific: Any) -> None:
-        """Start the first page; ``view`` is an :class:`issuer.pdf.DocumentView`."""
+    def __init__(self, fonts: Fonts, view: DocumentView, common: Any, specific: Any) -> None:
+        """Start the first page; ``common`` and ``specific`` are the wording templates' modules."""
         self.fonts = fonts
         self.view = view
         self.facts = view.facts
@@ -200,7 +203,7 @@ class PageFlow:
     def _drives(self) -> bool:
         return self._state() in DRIVING_STATES
 
-    def _suspension(self) -> Any:
+    def _suspension(self) -> SuspensionFacts | None:
         """The suspension to print: only when the state itself is a suspension."""
         return self.facts.suspension if self._state() in _SUSPENDED_STATES else None
 

@@ -1,10 +1,11 @@
 """The page of every document: its geometry, colours, and what repeats on every page.
 
-What repeats (the header, the specimen mark, the bottom band's notes and labels, the footer line)
-is drawn once per document into a form XObject (PDF 32000-1 §8.10, reportlab's ``beginForm``)
-that each page places with ``doForm``; only the symbol image and the page number are drawn per
-page. The symbol stays a plain image object of the page so that a verifier can lift it out of the
-PDF without rasterising (spec §4.2: on the first page, and here on every page).
+What repeats (the header and its specimen line, the bottom band's notes and labels, the footer
+line) is drawn once per document into a form XObject (PDF 32000-1 §8.10, reportlab's
+``beginForm``) that each page places with ``doForm``; the symbol image, the page number and the
+large specimen mark are drawn on each page. The symbol stays a plain image object of the page,
+so that a verifier can lift it out of the PDF without rasterising (spec §4.2: on the first page,
+and here on every page).
 
 Symbol size (spec §4.4, p.30): at least 0.4 mm per module when the printer is unknown; the symbol
 is drawn from its 1-pixel-per-module image scaled to :func:`module_size`, inside a white quiet
