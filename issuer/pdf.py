@@ -132,7 +132,6 @@ class PDFRenderer:
             "expires_on": french_date(view.expires_on),
             "data_as_of": facts.data_as_of.strftime("%d/%m/%Y à %H:%M"),
             "verifier_url": view.verifier_url,
-            "ca_id": view.ca_id or "inconnue",
             "balance": facts.points_balance if facts.points_balance is not None else 0,
             "state_label": facts.state,
             "restrictions": " ; ".join(
