@@ -11,6 +11,7 @@ then serve the driver portal (127.0.0.1:8000, a child process) and the verifier 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -58,6 +59,18 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     return neph, issued
 
 
+def _with_demo_verifier_url(settings: Settings, host: str, port: int) -> Settings:
+    """Print this demo's verifier page on the documents, unless a URL was configured.
+
+    ``PERMIS2D_VERIFIER_URL`` is the address printed on documents; left at its default, a demo
+    serving on another port would print a page that is not there.
+    """
+    default = next(f.default for f in dataclasses.fields(Settings) if f.name == "verifier_url")
+    if settings.verifier_url != default or port == 0:  # configured, or a port not yet known
+        return settings
+    return dataclasses.replace(settings, verifier_url=f"http://{host}:{port}/")
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
@@ -74,6 +87,8 @@ def demo_command(settings: Settings, host: str, port: int | None, portal_port: i
     from verifier.serve import serve_verifier
     from verifier.trust import TrustStore
 
+    port = settings.verifier_port if port is None else port
+    settings = _with_demo_verifier_url(settings, host, port)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     today = french_today(now)
     neph, issued = _prepare(settings, today, now)
@@ -86,10 +101,10 @@ def demo_command(settings: Settings, host: str, port: int | None, portal_port: i
     if verdict != "valid":
         raise click.ClickException("the demo document does not verify: see the reasons above")
     email, password = _demo_login(settings, neph, today, now)
+    click.echo(f"  verification URL printed on it: {settings.verifier_url}")
     click.echo(f"Demo login for the portal: {email} / {password}  (NEPH {neph})")
     if no_serve:
         return
-    port = settings.verifier_port if port is None else port
     portal_port = settings.issuer_port if portal_port is None else portal_port
     portal = _spawn_portal(settings, host, portal_port)
     click.echo("")
@@ -126,6 +141,7 @@ def _spawn_portal(settings: Settings, host: str, port: int) -> subprocess.Popen[
     """The portal's gunicorn in a child process, on the same data dir and database."""
     env = dict(os.environ)
     env["PERMIS2D_DATA_DIR"] = str(settings.data_dir)
+    env["PERMIS2D_VERIFIER_URL"] = settings.verifier_url  # what the portal's documents print
     if settings.database_url:
         env["PERMIS2D_DATABASE_URL"] = settings.database_url
     if settings.key_passphrase:

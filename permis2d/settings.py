@@ -95,6 +95,7 @@ class Settings:
     fc_client_secret: str | None = _setting("PERMIS2D_FC_CLIENT_SECRET", _str, repr=False)
     smtp_url: str | None = _setting("PERMIS2D_SMTP_URL", _str, repr=False)
     mail_from: str = _setting("PERMIS2D_MAIL_FROM", _str, "permis2d <no-reply@permis2d.invalid>")
+    font_dir: Path | None = _setting("PERMIS2D_FONT_DIR", _path)  # else fontconfig (fc-match)
 
     def __post_init__(self) -> None:
         if self.data_dir is None:

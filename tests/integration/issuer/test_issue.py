@@ -116,16 +116,18 @@ def test_pdf_text_metadata_and_wording(issuer: Issuer, tmp_path: Path) -> None:
                           out=out)
     reader = pypdf.PdfReader(out)
     text = reader.pages[0].extract_text()
-    for words in ("RÉPUBLIQUE", "Attestation de droits à conduire sécurisée", "LEFÈVRE",
+    for words in ("Système national des permis de conduire",
+                  "Attestation de droits à conduire sécurisée", "LEFÈVRE",
                   "Françoise", "Saint-Étienne", "29/02/1984", "120375100001",
-                  "Valable jusqu'au 28/02/2027", "2D-DOC", issued.document_id,
+                  "Attestation valable jusqu'au 28/02/2027", "2D-DOC", issued.document_id,
                   issuer.settings.verifier_url, "Restrictions de ce permis : B (78)",
                   "non couvertes par la signature",
                   "Page 1 / 1"):
         assert words in text, words
     meta = reader.metadata
     assert meta.title.startswith("Attestation de droits à conduire sécurisée")
-    assert "Ministère de l'Intérieur" in meta.author
+    assert meta.author.startswith("permis2d")
+    assert "RÉPUBLIQUE" not in text and "Liberté" not in text  # neutral look, no State brand
     assert meta.creation_date.replace(tzinfo=None) == NOW
     fonts = {str(font) for page in reader.pages
              for font in page["/Resources"]["/Font"].values()
