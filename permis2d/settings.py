@@ -131,6 +131,11 @@ class Settings:
         return self.data_dir / "issued"
 
     @property
+    def quarantine_dir(self) -> Path:
+        """Where the issuance recovery moves the files a crashed issuance left behind."""
+        return self.data_dir / "quarantine"
+
+    @property
     def trust_dir(self) -> Path:
         """The trust folder exported for the verifier (``keys export-trust``)."""
         return self.data_dir / "trust"
