@@ -28,11 +28,15 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     from registry.listing import list_drivers
     from registry.seed import seed_registry
 
+    settings.ensure_data_dir()
     store = KeyStore.open(settings)
     if not store.exists():
         store.init(now=now)
         click.echo(f"Created the dev PKI (CA {store.ca_id}) in {store.directory}")
-    store.export_trust(settings.trust_dir)
+    # Where the passphrase is, never what it is: it lives apart from the keys it protects.
+    click.echo(f"Private keys: {store.directory} (encrypted; passphrase from "
+               f"{settings.passphrase_source()})")
+    store.export_trust(settings.trust_dir, mode=0o600)  # inside the private data dir
     click.echo(f"Trust folder for verifiers: {settings.trust_dir}")
 
     url = settings.database_url or ""
@@ -48,6 +52,7 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     valid = [d for d in drivers if d.get("state") == "valid"] or drivers
     neph = valid[0]["neph"]
     issuer = Issuer(settings, engine=engine, keystore=store)
+    issuer.recover(now=now)  # what a crashed issuance of an earlier run left behind
     issued = issuer.issue(DocumentKind.ADCS, neph, on=today, now=now, requested_by="demo",
                           out_dir=settings.issued_dir)
     return neph, issued
