@@ -10,6 +10,8 @@ package data under ``registry/migrations``, never ``metadata.create_all``.
 from __future__ import annotations
 
 import ast
+import contextlib
+import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,17 +28,19 @@ __all__ = ["downgrade_schema", "ensure_schema", "make_engine", "packaged_heads",
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; on SQLite, create the parent folder, enable FKs and WAL.
+    """An engine for ``url``; on SQLite, a private file (0600 in a 0700 folder), FKs and WAL.
 
     SQLite leaves foreign keys off unless each connection asks (https://sqlite.org/foreignkeys.html
     §2), so the pragma runs on every new connection. WAL is not available for ``:memory:``.
+    The registry holds personal data (issue 10, item 7): the file is created 0600 before SQLite
+    opens it, and SQLite gives its ``-wal`` and ``-shm`` files the database file's mode.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, **kwargs)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(database).expanduser())
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -48,6 +52,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` (and missing folders) private, or tighten an existing file of ours."""
+    for folder in reversed([p for p in path.parents if not p.exists()]):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+    for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            info = existing.stat()
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                existing.chmod(0o600)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
