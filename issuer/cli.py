@@ -114,8 +114,7 @@ def _issue(settings: Settings, kind: DocumentKind, neph: str, out: Path | None, 
             "cannot be dated in the future", param_hint="'--on'")
 
     def issue() -> IssuedDocument:
-        issuer = _open_issuer(settings)
-        issuer.recover(now=now)  # start-up: what crashed issuances left behind
+        issuer = _open_issuer(settings)  # recovers what crashed issuances left, then issues
         return issuer.issue(kind, neph, on=on or today, now=now,
                             requested_by=f"cli:{getpass.getuser()}", out=out,
                             out_dir=None if out else settings.issued_dir)

@@ -3,7 +3,8 @@
 Why (issue 10, item 4): thirty ``kill -9`` of an issuing loop left four complete, validly signed
 ADCS as staged files whose ids had been handed out again. Ids are no longer given back (see
 ``issuer/log.py``), and this module clears what a crash leaves behind. It runs when issuance
-starts (``permis2d issue``, ``permis2d demo``) and on demand (``permis2d issue --repair-log``).
+starts (before each :class:`issuer.service.Issuer`'s first document, whichever program holds it)
+and on demand (``permis2d issue --repair-log``).
 
 What a crash can leave, by step (``issuer.service.STEPS``), and what recovery does:
 

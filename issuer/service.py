@@ -184,12 +184,15 @@ class Issuer:
         self.keystore = keystore or KeyStore.open(settings)
         self.renderer = renderer or PDFRenderer()
         self.checkpoint = checkpoint
+        self._recovered = False
 
     def recover(self, *, now: datetime) -> RecoveryReport:
         """Clear what crashed issuances left: ``pending`` rows → ``failed``, files quarantined.
 
-        Called when issuance starts (CLI, demo) and by ``permis2d issue --repair-log``.
+        Runs by itself before this issuer's first document (the start-up of issuance, whatever
+        the caller: CLI, demo, web app); ``permis2d issue --repair-log`` runs it alone.
         """
+        self._recovered = True
         return recover(self.engine, now=now, issued_dir=self.settings.issued_dir,
                        quarantine_dir=self.settings.quarantine_dir)
 
@@ -223,6 +226,8 @@ class Issuer:
         # E8 is a French civil date and time (§7.16): ``now`` is UTC (naive means UTC).
         paris_time = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(FRENCH_TIME).time()
         data_as_of = datetime.combine(on, paris_time.replace(tzinfo=None))
+        if not self._recovered:
+            self.recover(now=now)
         facts = self.facts(neph, on=on, data_as_of=data_as_of)
         active = self.keystore.active_signer()
         _check_validity(active, on)

@@ -52,7 +52,6 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     valid = [d for d in drivers if d.get("state") == "valid"] or drivers
     neph = valid[0]["neph"]
     issuer = Issuer(settings, engine=engine, keystore=store)
-    issuer.recover(now=now)  # what a crashed issuance of an earlier run left behind
     issued = issuer.issue(DocumentKind.ADCS, neph, on=today, now=now, requested_by="demo",
                           out_dir=settings.issued_dir)
     return neph, issued

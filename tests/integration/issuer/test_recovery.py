@@ -56,6 +56,27 @@ def test_a_dead_owner_on_this_host_is_recovered_at_once(issuer: Issuer) -> None:
     assert _recover(issuer, NOW) == [dead]
 
 
+def test_an_issuer_recovers_before_its_first_document(issuer: Issuer) -> None:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    target = issuer.settings.issued_dir / "adcs-0000000001.pdf"
+    crashed = _pending(issuer, process_owner().rsplit(":", 1)[0] + f":{pid}", target)
+    staged = issuer.settings.issued_dir / f".{target.name}.{crashed}.staged"
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(b"%PDF-1.4 trunc")
+    issued = issuer.issue(DocumentKind.ADCS, NEPH, on=ON, now=NOW, requested_by="t",
+                          out_dir=issuer.settings.issued_dir)
+    assert issued.document_id == "0000000002"
+    with issuer.engine.connect() as connection:
+        assert log.lookup(connection, crashed)["status"] == log.FAILED  # type: ignore[index]
+    assert sorted(p.name for p in issuer.settings.issued_dir.iterdir()) == [
+        "adcs-0000000002.pdf"]
+    assert [p.name for p in issuer.settings.quarantine_dir.iterdir()] == [
+        f"{crashed}-{staged.name[1:]}"]
+
+
 def test_issuer_that_lost_its_row_withdraws_its_pdf(issuer: Issuer, tmp_path: Path) -> None:
     def recovered_meanwhile(step: str) -> None:
         if step == "placed":  # as if a recovery had judged this issuance abandoned
