@@ -64,3 +64,24 @@ def test_an_existing_registry_file_is_tightened(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["issue", "--repair-log"], obj=settings).exit_code == 0
     assert data.stat().st_mode & 0o777 == 0o700
     assert (data / "registry.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_sqlite_wal_and_shm_files_are_private(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from registry.db import make_engine
+
+    database = tmp_path / "data" / "registry.sqlite3"
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (x INTEGER)"))
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+        with engine.connect() as connection:  # held open: the WAL and its index exist
+            connection.execute(text("SELECT x FROM t")).all()
+            files = {p.name: p.stat().st_mode & 0o777 for p in database.parent.iterdir()}
+    finally:
+        engine.dispose()
+    assert files == {"registry.sqlite3": 0o600, "registry.sqlite3-wal": 0o600,
+                     "registry.sqlite3-shm": 0o600}
+    assert database.parent.stat().st_mode & 0o777 == 0o700
