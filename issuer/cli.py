@@ -28,7 +28,7 @@ from issuer.errors import IssuerError
 from issuer.kinds import DocumentKind
 from keys import KeyStoreError
 from permis2d.params import DATE, french_today
-from permis2d.settings import Settings
+from permis2d.settings import Settings, SettingsError
 from twoddoc import TwoDDocError
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def _run(action: Callable[[], T]) -> T:
 
     try:
         return action()
-    except (IssuerError, KeyStoreError, TwoDDocError) as exc:
+    except (IssuerError, KeyStoreError, SettingsError, TwoDDocError) as exc:
         raise click.ClickException(str(exc)) from exc
     except SQLAlchemyError as exc:
         raise click.ClickException(f"registry database error: {exc.__class__.__name__}: "

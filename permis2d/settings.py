@@ -184,6 +184,11 @@ class Settings:
             private_dir(path.parent)
             with contextlib.suppress(FileNotFoundError):  # another process moved it first
                 shutil.move(legacy, path)
+        if not path.exists() and (self.keys_dir / "state.json").exists():
+            # A new passphrase could never open the keys already there: say what is missing.
+            raise SettingsError("PERMIS2D_KEY_PASSPHRASE_FILE",
+                                f"{path} is missing but keys exist in {self.keys_dir}; restore "
+                                "the passphrase file or set PERMIS2D_KEY_PASSPHRASE")
         return _secret_file(path, "PERMIS2D_KEY_PASSPHRASE_FILE").encode()
 
     def ensure_data_dir(self) -> Path:

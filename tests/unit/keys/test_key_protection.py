@@ -102,3 +102,16 @@ def test_empty_passphrase_variable_through_the_cli(tmp_path: Path) -> None:
         "PERMIS2D_DATA_DIR": str(tmp_path), "PERMIS2D_KEY_PASSPHRASE": ""})
     assert result.exit_code != 0
     assert "PERMIS2D_KEY_PASSPHRASE" in result.output and "Traceback" not in result.output
+
+
+def test_a_lost_passphrase_file_is_not_silently_replaced(tmp_path: Path) -> None:
+    settings = Settings.from_env({"PERMIS2D_DATA_DIR": str(tmp_path)})
+    KeyStore.open(settings).init(now=NOW)
+    settings.passphrase_path.unlink()
+    with pytest.raises(SettingsError) as info:
+        settings.passphrase()
+    assert info.value.variable == "PERMIS2D_KEY_PASSPHRASE_FILE" and "missing" in str(info.value)
+    assert not settings.passphrase_path.exists()
+    for args in (["keys", "list"], ["issue", "adcs", "--neph", "120375100001"]):
+        result = CliRunner().invoke(cli, args, obj=settings)
+        assert result.exit_code == 1 and "PERMIS2D_KEY_PASSPHRASE_FILE" in result.output, args
