@@ -56,7 +56,6 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Any
 
-from permis2d.params import FRENCH_TIME
 from twoddoc import (
     Document,
     HeaderError,
@@ -67,7 +66,7 @@ from twoddoc import (
     verify_signature,
 )
 from twoddoc import catalog as _catalog
-from twoddoc.dates import hex_to_date
+from twoddoc.dates import FRENCH_TIME, hex_to_date
 from verifier.reasons import Check, Reason
 from verifier.trust import ChainStatus, LeafCertificate, RevocationStatus, TrustStore
 

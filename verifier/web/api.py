@@ -25,6 +25,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from twoddoc.dates import parse_iso_date
 from verifier.policy import VerificationResult, unreadable_result, verify_text
 from verifier.reasons import Reason
 from verifier.scan import ScanError, scan
@@ -172,12 +173,10 @@ def _purpose(value: object) -> Purpose | None:
 def _date(value: object) -> dt.date:
     if value in (None, ""):
         return current_app.config["PERMIS2D_TODAY"]()
-    if not isinstance(value, str) or len(value) != 10:
-        raise ApiError("bad_date", "at must be a date YYYY-MM-DD", field="at")
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as exc:
-        raise ApiError("bad_date", f"at is not a date: {exc}", field="at") from exc
+        raise ApiError("bad_date", f"at: {exc}", field="at") from exc
 
 
 #: Decode budget of one camera frame (``live=1``): the page sends another in 500 ms, so a frame
