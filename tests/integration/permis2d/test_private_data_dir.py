@@ -34,7 +34,7 @@ def test_every_file_in_the_data_dir_is_private(tmp_path: Path) -> None:
     # make run says where the passphrase is, and it is not beside the keys.
     assert f"passphrase from {tmp_path / 'data' / 'secrets' / 'key-passphrase'}" in demo.output
     listing = runner.invoke(cli, ["registry", "list", "--json"], obj=settings)
-    neph = json.loads(listing.output)[0]["neph"]
+    neph = json.loads(listing.output)["drivers"][0]["neph"]
     for args in (["issue", "rii", "--neph", neph], ["issue", "--repair-log"],
                  ["keys", "rotate"], ["keys", "export-trust", str(settings.trust_dir)]):
         result = runner.invoke(cli, args, obj=settings)

@@ -34,7 +34,7 @@ def _pbkdf2_iterations(der: bytes) -> int:
 def test_keys_are_pbkdf2_with_600000_iterations(tmp_path: Path) -> None:
     store = KeyStore(tmp_path / "keys", b"correct horse")
     store.init(now=NOW)
-    for path in [store.directory / "ca.key.p12", store.directory / "certs" / "0001.key.p12"]:
+    for path in [store.directory / "ca.key.p12", store.directory / "certs" / "P2D1.key.p12"]:
         assert _pbkdf2_iterations(path.read_bytes()) == KDF_ROUNDS >= 600_000
 
 
@@ -52,13 +52,13 @@ def test_keys_of_an_earlier_release_load_and_rewrap(tmp_path: Path) -> None:
     store.init(now=NOW)
     before = store.active_signer().certificate
     _to_legacy(store, store.directory / "ca")
-    _to_legacy(store, store.directory / "certs" / "0001")
+    _to_legacy(store, store.directory / "certs" / "P2D1")
     old = KeyStore(tmp_path / "keys", b"correct horse")
     assert old.active_signer().certificate == before  # the legacy leaf key opens
     old.rotate(now=NOW)  # the legacy CA key opens and signs a new certificate
-    assert old.rewrap() == ["ca.key.pem", "certs/0001.key.pem"]
+    assert old.rewrap() == ["ca.key.pem", "certs/P2D1.key.pem"]
     assert sorted(p.name for p in store.directory.rglob("*.key.*")) == [
-        "0001.key.p12", "0002.key.p12", "ca.key.p12"]
+        "P2D1.key.p12", "P2D2.key.p12", "ca.key.p12"]
     assert KeyStore(tmp_path / "keys", b"correct horse").rewrap() == []
     fresh = KeyStore(tmp_path / "keys", b"correct horse")
     assert fresh.active_signer().signer.sign(b"x")
@@ -84,7 +84,7 @@ def test_a_passphrase_beside_the_keys_is_moved_and_still_opens_them(tmp_path: Pa
     legacy.parent.mkdir(parents=True)
     legacy.write_text("an-older-release-generated-this\n")
     KeyStore(settings.keys_dir, b"an-older-release-generated-this").init(now=NOW)
-    assert KeyStore.open(settings).active_signer().cert_id == "0001"
+    assert KeyStore.open(settings).active_signer().cert_id == "P2D1"
     assert not legacy.exists()
     assert settings.passphrase_path.read_text().strip() == "an-older-release-generated-this"
 
