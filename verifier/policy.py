@@ -51,7 +51,7 @@ Time is a parameter: ``at`` is the verification date, read from the clock by the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Any
@@ -68,8 +68,9 @@ from twoddoc import (
 )
 from twoddoc import catalog as _catalog
 from twoddoc.dates import hex_to_date
-from verifier.reasons import Check, Reason
+from verifier.reasons import Check, Failure, Reason
 from verifier.trust import ChainStatus, LeafCertificate, RevocationStatus, TrustStore
+from verifier.wedge import RepairOutcome, repair_text
 
 __all__ = [
     "Check",
@@ -101,18 +102,6 @@ _ORDER = {check: index for index, check in enumerate(_CHECKS)}
 _UNREADABLE = frozenset(
     {Reason.INPUT_UNREADABLE, Reason.INTERNAL_ERROR, Reason.NOT_2DDOC, Reason.HEADER_INVALID}
 )
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One failed check: its reason and, when useful, what exactly was wrong."""
-
-    reason: Reason
-    detail: str | None = None
-
-    def to_json(self) -> dict[str, str]:
-        """The report's reason object (code, check, message_fr, message_en, detail)."""
-        return self.reason.to_json(self.detail)
 
 
 @dataclass(frozen=True)
@@ -220,21 +209,31 @@ def unreadable_result(reason: Reason, detail: str) -> VerificationResult:
     return report.result()
 
 
+#: How a text is repaired: :func:`verifier.wedge.repair_text` by default; a service may run the
+#: same function elsewhere (a low-priority child process, :mod:`verifier.decode_pool`).
+Repairer = Callable[[str, TrustStore], RepairOutcome]
+
+
 def verify_text(
-    text: str | bytes, trust: TrustStore, *, at: dt.date, repair: bool = False
+    text: str | bytes,
+    trust: TrustStore,
+    *,
+    at: dt.date,
+    repair: bool = False,
+    repairer: Repairer | None = None,
 ) -> VerificationResult:
     """Decode and verify one 2D-Doc text at date ``at``; never raises for a bad text.
 
     ``text`` is the barcode's content, one character per byte (``bytes`` are read as latin-1).
     With ``repair=True`` a text whose separators a keyboard-wedge scanner dropped is repaired
     when the format and the signature allow it (:mod:`verifier.wedge`), and the report says so.
+    The repair's work is bounded (:class:`verifier.wedge.RepairBudget`): a text it cannot repair
+    within the budget fails with ``WEDGE_UNREPAIRABLE``.
     """
     if isinstance(text, bytes):
         text = text.decode("latin-1")
     if repair:
-        from verifier.wedge import repair_text  # local: wedge imports this module
-
-        outcome = repair_text(text, trust)
+        outcome = (repairer or repair_text)(text, trust)
         if outcome.failure is not None:
             report = _Report()
             report.fail(outcome.failure.reason, outcome.failure.detail)
