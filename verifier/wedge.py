@@ -64,6 +64,7 @@ __all__ = [
     "RepairOutcome",
     "base32_length",
     "needs_search",
+    "normalise",
     "repair_text",
 ]
 
@@ -103,6 +104,11 @@ def _normalise(text: str) -> tuple[str, list[str]]:
     if stripped != text:
         notes.append("trailing CR/LF (the scanner's Enter key) removed")
     return stripped, notes
+
+
+def normalise(text: str) -> str:
+    """``text`` with visible separator markers replaced and the scanner's CR/LF removed."""
+    return _normalise(text)[0]
 
 
 def needs_search(text: str) -> bool:

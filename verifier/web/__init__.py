@@ -27,6 +27,7 @@ from PIL import Image
 
 from permis2d.params import french_today
 from permis2d.settings import Settings
+from verifier.decode_pool import DecodePool
 from verifier.scan_limits import ScanLimits
 from verifier.trust import TrustStore
 from verifier.web.audit import AuditLog
@@ -44,6 +45,7 @@ def create_app(
     *,
     limits: ScanLimits | None = None,
     today: Callable[[], dt.date] | None = None,
+    decode_pool: DecodePool | None = None,
 ) -> Flask:
     """Build the verifier app: API and page blueprints, JSON errors, audit log, CSP headers."""
     from verifier.web.api import bp as api_bp
@@ -76,6 +78,9 @@ def create_app(
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["permis2d_trust"] = trust
+    # Uploads are decoded, and wedged texts searched, in child processes with hard time and
+    # memory limits (issue 10); the children start on first use, in each gunicorn worker.
+    app.extensions["permis2d_decode_pool"] = decode_pool or DecodePool()
     app.extensions["permis2d_audit"] = AuditLog(settings.data_dir / "audit" / "verifier.jsonl")
     if trust.is_empty:
         logging.getLogger("verifier.web").warning(

@@ -27,7 +27,7 @@ from flask.typing import ResponseReturnValue
 
 from verifier.policy import VerificationResult, unreadable_result, verify_text
 from verifier.reasons import Reason
-from verifier.scan import ScanError, scan
+from verifier.scan import ScanError
 from verifier.web.audit import audit_record
 from verifier.web.disclosure import Purpose, disclose
 from verifier.web.errors import ApiError
@@ -191,7 +191,7 @@ def _scan(data: bytes, *, live: bool = False) -> list[str]:
     if live:
         limits = replace(limits, budget_seconds=min(limits.budget_seconds, LIVE_BUDGET_SECONDS))
     try:
-        return scan(data, limits=limits)
+        return current_app.extensions["permis2d_decode_pool"].scan(data, limits)
     except ScanError:
         raise
     except Exception as exc:
@@ -205,8 +205,9 @@ def _scan(data: bytes, *, live: bool = False) -> list[str]:
 def _verify(text: str, *, at: dt.date, repair: bool) -> VerificationResult:
     """Run the policy; a crash in it is reported as an invalid result, never as valid."""
     trust = current_app.extensions["permis2d_trust"]
+    pool = current_app.extensions["permis2d_decode_pool"]
     try:
-        return verify_text(text, trust, at=at, repair=repair)
+        return verify_text(text, trust, at=at, repair=repair, repairer=pool.repair)
     except Exception:
         log.exception("the verification policy failed on a text")
         return unreadable_result(Reason.INTERNAL_ERROR, "internal error while verifying")

@@ -119,9 +119,26 @@ def test_live_camera_frame_gets_a_short_budget(settings_for: Settings,
     frame = io.BytesIO()
     noise.save(frame, "JPEG", quality=70)
     client = _client(settings_for, texts)
+    client.application.extensions["permis2d_decode_pool"].start()  # not the budget's business
     start = time.monotonic()
     answer = client.post("/api/v1/verify?live=1",
                          data={"file": (io.BytesIO(frame.getvalue()), "frame.jpg")})
     assert time.monotonic() - start < LIVE_BUDGET_SECONDS + 1.5
     assert answer.status_code == 422
     assert answer.json["error"]["code"] in {"no_2ddoc_found", "decode_budget_exceeded"}
+
+
+def test_recursive_pdf_answers_decode_timeout(settings_for: Settings) -> None:
+    """Issue 10: a PDF that hangs pdfium gets a JSON 422 in about the budget, not a dead worker."""
+    from verifier.scan_limits import ScanLimits
+    from verifier.scan_testing import recursive_pdf
+
+    app = create_app(settings_for, TrustStore.empty(), limits=ScanLimits(budget_seconds=1.0))
+    client = app.test_client()
+    start = time.monotonic()
+    answer = client.post("/api/v1/verify", data=recursive_pdf(),
+                         content_type="application/pdf")
+    assert time.monotonic() - start < 8
+    assert answer.status_code == 422
+    assert answer.json["error"]["code"] == "decode_timeout"
+    app.extensions["permis2d_decode_pool"].close()
