@@ -32,6 +32,8 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     if not store.exists():
         store.init(now=now)
         click.echo(f"Created the dev PKI (CA {store.ca_id}) in {store.directory}")
+    if store.refresh_crl(now=now):
+        click.echo("Published a fresh CRL (verifiers refuse one past its nextUpdate)")
     store.export_trust(settings.trust_dir)
     click.echo(f"Trust folder for verifiers: {settings.trust_dir}")
 

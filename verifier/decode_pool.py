@@ -80,16 +80,22 @@ class _Child:
         self.process.start()
         child_end.close()
         self.ready = False
+        self._ready_lock = threading.Lock()
         self.peak_rss_kb = 0
 
     def wait_ready(self) -> None:
-        """Wait for the child's first message (its imports done, its limits set)."""
-        if self.ready:
-            return
-        if not self.conn.poll(_STARTUP_SECONDS):
-            raise DecodeTimeoutError("the decoder did not start in time")
-        message = self.conn.recv()
-        self.ready, self.peak_rss_kb = True, message[2]
+        """Wait for the child's first message (its imports done, its limits set).
+
+        Locked: a worker's warm-up thread and a request may both wait for the same child, and
+        only one of them may read that message.
+        """
+        with self._ready_lock:
+            if self.ready:
+                return
+            if not self.conn.poll(_STARTUP_SECONDS):
+                raise DecodeTimeoutError("the decoder did not start in time")
+            message = self.conn.recv()
+            self.ready, self.peak_rss_kb = True, message[2]
 
     def kill(self) -> None:
         """Stop the child at once (SIGKILL: C code does not answer SIGTERM) and reap it."""

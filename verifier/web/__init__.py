@@ -30,6 +30,7 @@ from permis2d.settings import Settings
 from verifier.decode_pool import DecodePool
 from verifier.scan_limits import ScanLimits
 from verifier.trust import TrustStore
+from verifier.trust_live import TrustHolder
 from verifier.web.audit import AuditLog
 from verifier.web.errors import register_error_handlers
 
@@ -41,7 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 def create_app(
     settings: Settings | None = None,
-    trust: TrustStore | None = None,
+    trust: TrustStore | TrustHolder | None = None,
     *,
     limits: ScanLimits | None = None,
     today: Callable[[], dt.date] | None = None,
@@ -53,9 +54,12 @@ def create_app(
     from verifier.web.page import security_headers
 
     settings = settings or Settings.from_env()
-    if trust is None:
-        trust = TrustStore.load(settings.verifier_trust) if settings.verifier_trust \
-            else TrustStore.empty()
+    if isinstance(trust, TrustHolder):
+        holder = trust
+    elif trust is None:
+        holder = TrustHolder(settings.verifier_trust)
+    else:
+        holder = TrustHolder((), trust)  # a store given as is: nothing to watch or reload
     limits = limits or ScanLimits(max_bytes=MAX_BODY_BYTES)
     # Pillow's global guard follows our pixel limit (it warns above it and raises at twice it);
     # the scanner makes the warning an error and also checks the size itself.
@@ -77,12 +81,13 @@ def create_app(
         PERMIS2D_NOW=lambda: dt.datetime.now(dt.UTC),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["permis2d_trust"] = trust
+    # The store is reached through its holder, which reloads it when its files change.
+    app.extensions["permis2d_trust_holder"] = holder
     # Uploads are decoded, and wedged texts searched, in child processes with hard time and
     # memory limits (issue 10); the children start on first use, in each gunicorn worker.
     app.extensions["permis2d_decode_pool"] = decode_pool or DecodePool()
     app.extensions["permis2d_audit"] = AuditLog(settings.data_dir / "audit" / "verifier.jsonl")
-    if trust.is_empty:
+    if holder.store.is_empty:
         logging.getLogger("verifier.web").warning(
             "the trust store is empty: every document will be reported invalid "
             "(give --trust PATH or PERMIS2D_VERIFIER_TRUST)"
