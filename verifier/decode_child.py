@@ -60,7 +60,10 @@ def child_main(conn: Connection, memory_bytes: int, nice: int) -> None:
     # baseline, ``memory_bytes`` is what one decode may add on top of it.
     limit = _address_space() + memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    conn.send(("ready", limit, peak_rss_kb()))
+    try:
+        conn.send(("ready", limit, peak_rss_kb()))
+    except OSError:
+        return  # the parent is gone already (a worker stopped while we started)
     while True:
         try:
             job = conn.recv()

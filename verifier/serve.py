@@ -131,7 +131,8 @@ def serve_verifier(
         # gunicorn 23+ opens a control socket in ~/.gunicorn by default: one per user, so two
         # instances (tests, demo) would fight over it; we do not use it.
         "control_socket_disable": True,
-        "when_ready": _set_socket_timeouts,
+        "when_ready": lambda arbiter: (_set_socket_timeouts(arbiter), holder.watch()),
+        "post_fork": lambda arbiter, worker: holder.after_fork(),
         # SIGHUP to the master: reload the trust store at once; the new workers gunicorn then
         # forks share it (issue 10). Each worker also notices changed files by itself.
         "on_reload": lambda arbiter: holder.reload("SIGHUP"),

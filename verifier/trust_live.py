@@ -107,7 +107,6 @@ class TrustHolder:
         self.reload_error: str | None = None
         self._next_check = clock() + self.interval
         self._changed: tuple[tuple[str, int, int], ...] | None = None
-        self._changed_at = 0.0
 
     def current(self) -> TrustStore:
         """The store to use now, reloaded first when its files changed (checked ≤ 1/interval)."""
@@ -125,11 +124,32 @@ class TrustHolder:
                 self._changed, self._next_check = None, now + self.interval
             elif seen != self._changed:
                 # First sight of a change: look again once it has settled.
-                self._changed, self._changed_at = seen, now
+                self._changed = seen
                 self._next_check = now + self.settle
             else:
                 self._reload_locked("the trust files changed")
                 self._changed, self._next_check = None, now + self.interval
+
+    def watch(self) -> threading.Thread:
+        """Look for changed files every ``interval`` seconds in a daemon thread.
+
+        For gunicorn's master, which serves no request: it reloads on ``SIGHUP``, and the
+        workers it forks start from its store, so that store must follow the files too (a
+        failed reload keeps the *last* good store, not the one loaded at start).
+        """
+        def loop() -> None:
+            while True:
+                time.sleep(self.interval)
+                self.current()
+
+        thread = threading.Thread(target=loop, name="trust-watch", daemon=True)
+        thread.start()
+        return thread
+
+    def after_fork(self) -> None:
+        """In a new worker: a fresh lock (the master's may have been held), and look at once."""
+        self._lock = threading.Lock()
+        self._next_check = self.clock()
 
     def reload(self, why: str = "SIGHUP") -> bool:
         """Load the trust paths again now; keep the last good store if that fails."""
