@@ -29,14 +29,14 @@ from flask.typing import ResponseReturnValue
 
 from verifier.policy import VerificationResult, unreadable_result, verify_text
 from verifier.reasons import Reason
-from verifier.scan import ScanError
+from verifier.scan import ScanError, sniff_format
 from verifier.trust_live import health
 from verifier.web.audit import audit_record
 from verifier.web.disclosure import Purpose, disclose
 from verifier.web.errors import ApiError
 from verifier.web.openapi import openapi_document
 
-__all__ = ["MAX_TEXT_LENGTH", "bp"]
+__all__ = ["MAX_TEXT_LENGTH", "PURPOSE_ALIASES", "bp"]
 
 log = logging.getLogger("verifier.web")
 
@@ -123,6 +123,13 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
                            field="file")
         if stored is not None:
             upload = stored.read()
+        elif "file" in request.form:
+            # A part named "file" without a filename reaches werkzeug as text (UTF-8, bad
+            # bytes replaced): a text file's "DC…" survives; an image no longer sniffs as one,
+            # and the scanner's 415 then says to send a filename.
+            upload = request.form["file"].encode("utf-8")
+            if not upload.startswith(b"DC"):
+                _require_image_or_pdf(upload)
     if text is not None and upload is not None:
         raise ApiError("ambiguous_input", "send either a file or a text, not both", field="file")
     if text is None and upload is None:
@@ -143,6 +150,8 @@ MAX_JSON_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 4
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _JSON_BRACKETS = re.compile(rb"[\[\]{}]")
+#: ``YYYY-MM-DD`` and nothing else: ``date.fromisoformat`` also reads ``2026-W01-1``.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _json_body() -> dict[str, Any]:
@@ -178,8 +187,18 @@ def _discard_rest() -> None:
         pass
 
 
+def _require_image_or_pdf(upload: bytes) -> None:
+    """Refuse a filename-less multipart part that does not start like an image or a PDF."""
+    try:
+        sniff_format(upload)
+    except ScanError as exc:
+        raise ApiError(exc.code, f"{exc}; a binary file's multipart part needs a filename "
+                       "(Content-Disposition: form-data; name=\"file\"; filename=\"…\")",
+                       status=exc.http_status, field="file") from exc
+
+
 #: The page's French labels, accepted as well: a French client may send what it reads.
-_PURPOSE_ALIASES = {"employeur": Purpose.EMPLOYER, "loueur": Purpose.RENTAL,
+PURPOSE_ALIASES = {"employeur": Purpose.EMPLOYER, "loueur": Purpose.RENTAL,
                     "forces_de_l_ordre": Purpose.POLICE, "forces-de-l-ordre": Purpose.POLICE}
 
 
@@ -202,8 +221,8 @@ def _purpose(value: object) -> Purpose | None:
         return None
     if isinstance(value, str):
         value = value.strip().lower()
-        if value in _PURPOSE_ALIASES:
-            return _PURPOSE_ALIASES[value]
+        if value in PURPOSE_ALIASES:
+            return PURPOSE_ALIASES[value]
     try:
         return Purpose(value)
     except ValueError as exc:
@@ -213,9 +232,9 @@ def _purpose(value: object) -> Purpose | None:
 
 
 def _date(value: object) -> dt.date:
-    if value in (None, ""):
+    if value is None:
         return current_app.config["PERMIS2D_TODAY"]()
-    if not isinstance(value, str) or len(value) != 10:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise ApiError("bad_date", "at must be a date YYYY-MM-DD", field="at")
     try:
         return dt.date.fromisoformat(value)
