@@ -33,8 +33,10 @@ The checks, in report order (``None`` = not evaluated because a check it depends
     certificate was valid at some moment of that day in Europe/Paris.
 ``certificate_not_revoked``
     no verified CRL of the CA lists the certificate's serial, whatever the revocation date, and
-    the CA's freshest CRL is not past its ``nextUpdate`` on the caller's real date (``today``,
-    default ``at``; ``CRL_STALE`` otherwise, fail-closed).
+    the CA's freshest CRL is not past its ``nextUpdate`` on the caller's real date ``today``
+    (``CRL_STALE`` otherwise, fail-closed). Freshness is a fact about *now*, which a pure core
+    cannot read: a caller that gives no ``today`` (a library call replaying a date) gets no
+    freshness check; the service and the command line give it.
 ``document_not_expired``
     DI ``08`` (date de fin de validité, 4 hex digits, §7.0) when present is on or after ``at``
     (the ADCS is valid 4 months, ARCHITECTURE.md). A document without ``08`` does not expire.
@@ -233,8 +235,9 @@ def verify_text(
     when the format and the signature allow it (:mod:`verifier.wedge`), and the report says so.
     The repair's work is bounded (:class:`verifier.wedge.RepairBudget`): a text it cannot repair
     within the budget fails with ``WEDGE_UNREPAIRABLE``. ``today`` is the caller's real date,
-    on which the CRLs must be current (default ``at``): a verification dated in the future asks
-    what the document will say then, not whether today's CRL will still be current.
+    on which the CRLs must be current (``CRL_STALE`` otherwise; no freshness check without it):
+    a verification dated in the future asks what the document will say then, not whether
+    today's CRL will still be current.
     """
     if isinstance(text, bytes):
         text = text.decode("latin-1")
@@ -281,7 +284,7 @@ def verify_document(
 ) -> VerificationResult:
     """Run every check after ``parsed`` on a decoded document (see the module docstring).
 
-    CRLs must be current on ``today`` (the caller's real date; default ``at``).
+    CRLs must be current on ``today`` (the caller's real date), when given.
     """
     report = _Report()
     report.ok(Check.PARSED)
@@ -290,7 +293,7 @@ def verify_document(
     if leaf is not None:
         _check_chain(leaf, trust, report)
         _check_validity(doc, leaf, report)
-        _check_revocation(leaf, trust, report, today or at)
+        _check_revocation(leaf, trust, report, today)
     _check_expiry(doc, at, report)
     _check_future(doc, at, report)
     perimeter = header.perimeter or _catalog.ANTS_PERIMETER
@@ -383,10 +386,12 @@ def _check_validity(doc: Document, leaf: LeafCertificate, report: _Report) -> No
 
 
 def _check_revocation(
-    leaf: LeafCertificate, trust: TrustStore, report: _Report, day: dt.date
+    leaf: LeafCertificate, trust: TrustStore, report: _Report, day: dt.date | None
 ) -> None:
     status = trust.revocation(leaf)
-    stale = stale_crl(trust, leaf.ca_id, day) if status is RevocationStatus.GOOD else None
+    stale = None
+    if day is not None and status is RevocationStatus.GOOD:
+        stale = stale_crl(trust, leaf.ca_id, day)
     if stale is not None:
         # Fail closed (issue 10): a list past its nextUpdate may miss a recent revocation.
         report.fail(Reason.CRL_STALE, f"the CRL of {leaf.ca_id} was due for renewal on "
