@@ -2,7 +2,7 @@
 
 Typical use (one pool per service process, built by :func:`verifier.web.create_app`)::
 
-    pool = DecodePool(size=2)
+    pool = DecodePool(PoolSettings(size=2))
     texts = pool.scan(upload, limits)            # ScanError subclasses as in-process
     outcome = pool.repair(text, trust)           # a RepairOutcome, as verifier.wedge
 

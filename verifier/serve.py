@@ -104,7 +104,7 @@ def serve_verifier(
             "document invalid")
     app = create_app(settings, holder)
     count = workers or min(8, max(2, os.cpu_count() or 2))
-    pool = app.extensions["permis2d_decode_pool"]
+    pools = (app.extensions["permis2d_decode_pool"], app.extensions["permis2d_repair_pool"])
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": count,
@@ -137,13 +137,19 @@ def serve_verifier(
         # forks share it (issue 10). Each worker also notices changed files by itself.
         "on_reload": lambda arbiter: holder.reload("SIGHUP"),
         "post_worker_init": lambda worker: threading.Thread(
-            target=pool.start, name="decode-pool-warm-up", daemon=True).start(),
+            target=_warm_up, args=(pools,), name="decode-pool-warm-up", daemon=True).start(),
     }
     if certfile or keyfile:
         if not (certfile and keyfile):
             raise EmptyTrustError("HTTPS needs both --certfile and --keyfile")
         options.update(certfile=str(certfile), keyfile=str(keyfile))
     _Gunicorn(app, options).run()
+
+
+def _warm_up(pools: Sequence[Any]) -> None:
+    """Start a new worker's decoding children before its first upload needs them."""
+    for pool in pools:
+        pool.start()
 
 
 def _set_socket_timeouts(arbiter: Any) -> None:

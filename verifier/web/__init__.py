@@ -27,7 +27,7 @@ from PIL import Image
 
 from permis2d.params import french_today
 from permis2d.settings import Settings
-from verifier.decode_pool import DecodePool
+from verifier.decode_pool import DecodePool, PoolSettings
 from verifier.scan_limits import ScanLimits
 from verifier.trust import TrustStore
 from verifier.trust_live import TrustHolder
@@ -86,6 +86,9 @@ def create_app(
     # Uploads are decoded, and wedged texts searched, in child processes with hard time and
     # memory limits (issue 10); the children start on first use, in each gunicorn worker.
     app.extensions["permis2d_decode_pool"] = decode_pool or DecodePool()
+    # Wedge repairs get their own child: a flood of hostile texts then queues behind itself
+    # and never keeps an upload waiting for a decoder.
+    app.extensions["permis2d_repair_pool"] = DecodePool(PoolSettings(size=1))
     app.extensions["permis2d_audit"] = AuditLog(settings.data_dir / "audit" / "verifier.jsonl")
     if holder.store.is_empty:
         logging.getLogger("verifier.web").warning(

@@ -267,7 +267,7 @@ def _scan(data: bytes, *, live: bool = False) -> list[str]:
 def _verify(text: str, *, at: dt.date, repair: bool) -> VerificationResult:
     """Run the policy; a crash in it is reported as an invalid result, never as valid."""
     trust = current_app.extensions["permis2d_trust_holder"].current()
-    pool = current_app.extensions["permis2d_decode_pool"]
+    pool = current_app.extensions["permis2d_repair_pool"]
     try:
         return verify_text(text, trust, at=at, repair=repair, repairer=pool.repair,
                            today=current_app.config["PERMIS2D_TODAY"]())
