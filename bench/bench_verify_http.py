@@ -216,6 +216,10 @@ def main() -> None:
         signer = next(trust.leaves())
         hostile = f"DC04{signer.ca_id}{signer.cert_id}26682668AB01FR" + "42" * 100 + "A" * 300
         try:
+            # Each worker starts its decoding children (imports, ~1 s of CPU each) right after
+            # it boots: let that finish, and warm the text path, before the first measurement.
+            time.sleep(3.0)
+            load(url, scenarios["text"], threads=args.threads, count=200, seconds=3.0)
             for name, send in scenarios.items():
                 send(requests.Session())  # warm up each worker's code path once
                 results[name] = load(url, send, threads=args.threads, count=args.requests,
