@@ -96,6 +96,9 @@ def register_error_handlers(app: Flask) -> None:
         if status == 413:
             message = "the request body is larger than the 10 MB limit"
             _drain_request_body()
+        elif _http_code(exc) == "client_disconnected":
+            message = ("the request body ended before its announced length, or stopped "
+                       "arriving for 10 s")
         # Keep what the status needs (RFC 9110: a 405 lists the allowed methods in ``Allow``),
         # drop werkzeug's HTML content type.
         headers = [(name, value) for name, value in exc.get_headers()
