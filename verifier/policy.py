@@ -36,7 +36,7 @@ The checks, in report order (``None`` = not evaluated because a check it depends
     the CA's freshest CRL is not past its ``nextUpdate`` on the caller's real date ``today``
     (``CRL_STALE`` otherwise, fail-closed). Freshness is a fact about *now*, which a pure core
     cannot read: a caller that gives no ``today`` (a library call replaying a date) gets no
-    freshness check; the service and the command line give it.
+    freshness check; the service gives it (its today in Europe/Paris).
 ``document_not_expired``
     DI ``08`` (date de fin de validité, 4 hex digits, §7.0) when present is on or after ``at``
     (the ADCS is valid 4 months, ARCHITECTURE.md). A document without ``08`` does not expire.
