@@ -27,11 +27,6 @@ from typing import Any
 
 __all__ = ["child_main", "peak_rss_kb"]
 
-#: Decoder libraries start their own thread pools on import; one thread each keeps the
-#: child's address space (and so its limit) predictable.
-_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
 def peak_rss_kb() -> int:
     """This process's peak resident set size in KiB (``ru_maxrss`` on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -46,8 +41,6 @@ def _address_space() -> int:
 
 def child_main(conn: Connection, memory_bytes: int, nice: int) -> None:
     """Serve jobs from ``conn`` until it closes; ``memory_bytes`` above the loaded baseline."""
-    for name in _ONE_THREAD:
-        os.environ[name] = "1"
     if nice:
         os.nice(nice)
     from cryptography import x509
