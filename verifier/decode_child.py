@@ -14,8 +14,9 @@ ten 40-megapixel frames peaked at 980 MB). Here they run in a process that
 The protocol is a ``multiprocessing`` pipe of small tuples: ``("scan", bytes, ScanLimits)``,
 ``("repair", text, [(certificate DER, source)], RepairBudget)`` or ``("ping",)`` in; ``("ok",
 value, peak_rss_kb)``, ``("scan_error", body, status, peak_rss_kb)``, ``("memory", message,
-peak_rss_kb)`` or ``("failed", message, peak_rss_kb)`` out. This module imports the decoders
-only inside :func:`child_main`, after the limits are set.
+peak_rss_kb)`` or ``("failed", message, peak_rss_kb)`` out. The decoders are loaded before
+the address-space limit is set (the pool's fork server preloads them): the limit is what one
+job may add to a loaded child.
 """
 
 from __future__ import annotations
