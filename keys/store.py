@@ -331,6 +331,21 @@ class KeyStore:
         self._active = None
         return revoked, replacement
 
+    def refresh_crl(self, *, now: dt.datetime) -> bool:
+        """Publish a fresh CRL when the current one is past half its validity; True if so.
+
+        Why: verifiers refuse a CRL past its ``nextUpdate`` (``CRL_STALE``), so whoever runs
+        the PKI must re-sign it before then; ``permis2d demo`` (``make run``) calls this.
+        """
+        with self._locked():
+            state = self._state()
+            next_update = self.crl().next_update_utc
+            if next_update is not None and next_update - now > CRL_VALIDITY / 2:
+                return False
+            self._publish_crl(state, now=now)
+            self._save_state(state)
+        return True
+
     def list(self) -> list[CertificateInfo]:
         """Every signing certificate, oldest first."""
         state = self._state()

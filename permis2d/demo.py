@@ -39,6 +39,8 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     if not store.exists():
         store.init(now=now)
         click.echo(f"Created the dev PKI (CA {store.ca_id}) in {store.directory}")
+    if store.refresh_crl(now=now):
+        click.echo("Published a fresh CRL (verifiers refuse one past its nextUpdate)")
     # Where the passphrase is, never what it is: it lives apart from the keys it protects.
     click.echo(f"Private keys: {store.directory} (encrypted; passphrase from "
                f"{settings.passphrase_source()})")
