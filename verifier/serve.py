@@ -100,7 +100,7 @@ def serve_verifier(
     paths = tuple(trust_paths) or settings.verifier_trust
     pins = load_tsl_signers(tuple(tsl_signers) or settings.tsl_signers)
     holder = TrustHolder(paths, interval=trust_check_seconds, tsl_signers=pins)
-    for note in holder.store.notes:  # e.g. a TSL whose signer is not pinned: the operator must see it
+    for note in holder.store.notes:  # e.g. a TSL with an unpinned signer: the operator must see it
         logging.getLogger("verifier.trust").warning("trust: %s", note)
     if holder.store.is_empty and not allow_empty_trust:
         where = ", ".join(str(p) for p in paths) if paths else "no trust source given"

@@ -132,8 +132,8 @@ def test_live_camera_frame_gets_a_short_budget(settings_for: Settings,
 
 def test_recursive_pdf_answers_decode_timeout(settings_for: Settings) -> None:
     """Issue 10: a PDF that hangs pdfium gets a JSON 422 in about the budget, not a dead worker."""
-    from verifier.scan_limits import ScanLimits
     from tests.support.symbols import recursive_pdf
+    from verifier.scan_limits import ScanLimits
 
     app = create_app(settings_for, TrustStore.empty(), limits=ScanLimits(budget_seconds=1.0))
     client = app.test_client()

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 
+from tests.support.symbols import big_frames_tiff, recursive_pdf, render_datamatrix
 from verifier.decode_pool import DecodePool, PoolSettings
 from verifier.reasons import Reason
 from verifier.scan_errors import DecodeTimeoutError, DecodeTooLargeError, ScanError
 from verifier.scan_limits import ScanLimits
-from tests.support.symbols import big_frames_tiff, recursive_pdf, render_datamatrix
 from verifier.trust import TrustStore
 
 TEXT = "DC04FR0000012668266800010FRDEMO\x1f" + "A" * 103
