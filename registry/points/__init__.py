@@ -50,6 +50,7 @@ from registry.points.results import (
     Restoration,
 )
 from registry.points.walk import compute_points
+from registry.points.withdrawals import occasion_of
 
 __all__ = [
     "AUTOMATIC_REASONS",
@@ -68,4 +69,5 @@ __all__ = [
     "Restoration",
     "add_months",
     "compute_points",
+    "occasion_of",
 ]

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 __all__ = [
+    "COURSE_LENGTH",
     "COURSE_POINTS",
+    "DELIT_POINTS",
     "LAST_SUPPORTED_DAY",
     "MAX_OFFENCE_POINTS",
     "MAX_POINTS",
@@ -35,6 +37,8 @@ PROBATION_INITIAL = 6  # L223-1 al. 2, R223-1 II: half the maximum on the day it
 SIMULTANEOUS_CAP = 8  # L223-2 III, R223-2: two thirds of the maximum
 COURSE_POINTS = 4  # R223-8 II: « récupération de quatre points »
 MAX_OFFENCE_POINTS = 6  # L223-2 I-II: half of the maximum
+DELIT_POINTS = 6  # L223-2 I: « Pour les délits, le retrait de points est égal à la moitié »
+COURSE_LENGTH = timedelta(days=1)  # R223-5: « d'une durée de deux jours consécutifs »
 
 #: The last day the engine accepts in its input. Its delays reach 10 years past a withdrawal and
 #: ``date`` stops at 9999-12-31: a fact dated later could only end in a date that does not exist,
@@ -82,11 +86,18 @@ class OffenceClass(Enum):
 
 @dataclass(frozen=True, slots=True)
 class LicenceFacts:
-    """What the engine needs to know of a licence: issue date and probation (L223-1, R223-1)."""
+    """What the engine needs to know of a licence: issue, probation, the 48SI letter.
+
+    ``issued`` and the probation: L223-1, R223-1. ``invalidation_notified`` is the day the holder
+    received the registered letter « 48SI » that notifies the invalidation for a zero balance
+    (L223-5 I, R223-3 III): the right to drive is lost on that day, not when the balance reaches
+    0 (CE 29/09/2023 n° 461479; RULES.md R5, I13). ``None``: no letter received (yet).
+    """
 
     issued: date
     probationary: bool = False
     accompanied_driving: bool = False
+    invalidation_notified: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +152,16 @@ def check_facts(
         raise PointsError("the issue date must be a date", field="issued")
     if licence.issued > LAST_SUPPORTED_DAY:
         raise PointsError(_TOO_LATE, field="issued")
+    notified = licence.invalidation_notified
+    if notified is not None:
+        if not _is_date(notified):
+            raise PointsError("the 48SI date must be a date", field="invalidation_notified")
+        if notified > LAST_SUPPORTED_DAY:
+            raise PointsError(_TOO_LATE, field="invalidation_notified")
+        if notified < licence.issued:
+            raise PointsError(
+                "the 48SI letter predates the licence", field="invalidation_notified"
+            )
     for i, off in enumerate(offences):
         _check_offence(licence, off, i)
     for i, course in enumerate(courses):
@@ -163,6 +184,10 @@ def _check_offence(licence: LicenceFacts, off: Offence, i: int) -> None:
         raise PointsError(
             "an offence withdraws at most 6 points (L223-2)", field="points", position=i
         )
+    if off.offence_class is OffenceClass.DELIT and off.points != DELIT_POINTS:
+        raise PointsError(
+            "a délit withdraws 6 points, half the maximum (L223-2 I)", field="points", position=i
+        )
     if off.effective < off.committed:
         raise PointsError(
             "the withdrawal cannot take effect before the offence", field="effective", position=i
@@ -181,6 +206,13 @@ def _check_course(licence: LicenceFacts, course: Course, i: int) -> None:
         raise PointsError("course dates must be dates", field="end", position=i)
     if course.end < course.start:
         raise PointsError("a course cannot end before it starts", field="end", position=i)
+    if course.end != course.start + COURSE_LENGTH:
+        raise PointsError(
+            "a course lasts two consecutive days: its last day is the day after its first "
+            "(R223-5)",
+            field="end",
+            position=i,
+        )
     if course.end > LAST_SUPPORTED_DAY:
         raise PointsError(_TOO_LATE, field="end", position=i)
     if course.start < licence.issued:

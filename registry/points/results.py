@@ -23,9 +23,16 @@ __all__ = [
 
 
 class PointsStatus(Enum):
-    """Validity of the licence as far as points go (L223-1 al. 3: 0 points invalidates it)."""
+    """Validity of the licence as far as points go (RULES.md R5, I13).
+
+    ``INVALIDATION_PENDING``: the balance is 0 but the 48SI letter has not been received yet; a
+    course completed before it is received still restores points (CE 29/09/2023 n° 461479).
+    ``INVALIDATED``: on and after the day the 48SI letter was received with a zero balance
+    (L223-5 I, R223-3 III).
+    """
 
     VALID = "valid"
+    INVALIDATION_PENDING = "invalidation_pending"
     INVALIDATED = "invalidated"
 
 
@@ -96,7 +103,7 @@ class PointsResult:
     ceiling: int
     ledger: tuple[LedgerEntry, ...]
     calendar: tuple[Restoration, ...]
-    invalidated_on: date | None = None
+    invalidated_on: date | None = None  # the day the 48SI letter was received, if by asof
     probation_end: date | None = None
     in_probation: bool = False
 

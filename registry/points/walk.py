@@ -26,6 +26,7 @@ from registry.points.facts import (
     Course,
     LicenceFacts,
     Offence,
+    PointsError,
     check_asof,
     check_facts,
 )
@@ -50,8 +51,9 @@ __all__ = ["compute_points"]
 
 
 # The order of the given changes that fall on one day (I7): the probation increment, then the
-# restorations (full, 10 years, 6 months: see ``restore_before``), then courses, withdrawals.
-INCREMENT, COURSE, WITHDRAWAL = 0, 4, 5
+# restorations (full, 10 years, 6 months: see ``restore_before``), then courses, the receipt of the
+# 48SI letter (I13: after the gains of its day, before its withdrawals), then withdrawals.
+INCREMENT, COURSE, LETTER, WITHDRAWAL = 0, 4, 5, 6
 _NEVER = date.max  # after every due day: the delays of the last supported day end in 9909
 
 
@@ -93,7 +95,8 @@ class _Timeline:
         self.balance = self.ceiling = MAX_POINTS if self.probation is None else PROBATION_INITIAL
         self.ledger: list[LedgerEntry] = []
         self.calendar: list[Restoration] = []
-        self.invalidated_on: date | None = None
+        self.invalidated_on: date | None = None  # the day the 48SI letter invalidated it
+        self.reached_zero = False  # whether the balance has been 0 (a 48SI letter follows it)
         # R3: an offence of 0 points is not a point-losing offence.
         self.commissions = Commissions(o.committed for o in offences if o.points)
         self.cap = SimultaneousCap()
@@ -115,16 +118,20 @@ class _Timeline:
                 (self.probation.anniversary(year), INCREMENT, year, year)
                 for year in range(1, self.probation.years + 1)
             ]
+        if self.licence.invalidation_notified is not None:
+            events.append((self.licence.invalidation_notified, LETTER, 0, None))
         events.sort()  # (day, step, position) is unique: the payloads are never compared
         for day, step, _, payload in events:
             # I7: the restorations due that day come after the increment, before the rest.
             self.restore_before(day, before_increment=step == INCREMENT)
             if step == WITHDRAWAL:
                 self.withdraw(day, payload)
-                if self.invalidated_on is not None:
-                    return  # R5: nothing follows
             elif step == COURSE:
                 self.course(day, payload)
+            elif step == LETTER:
+                self.letter(day)
+                if self.invalidated_on is not None:
+                    return  # R5: nothing follows the invalidation
             else:
                 self.increment(day, payload)
         self.restore_before(_NEVER, before_increment=False)
@@ -134,6 +141,8 @@ class _Timeline:
 
         On one day the full restoration comes first, then the 10-year ones, then the 6-month
         ones; all of them after a probation increment (``before_increment``: keep that day's).
+        At 0 points they lapse: the licence has lost its validity (L223-1 al. 3) and only the
+        holder's own course can still restore points before the 48SI letter (I13).
         """
         while True:
             full_day = self.full[0] if self.full is not None else _NEVER
@@ -143,11 +152,27 @@ class _Timeline:
             if first == _NEVER or first > day or (first == day and before_increment):
                 return
             if full_day == first:
-                self.full_restoration(self.full)  # type: ignore[arg-type]
+                pending, self.full = self.full, None
+                if self.balance:  # R5, I13: at 0 points nothing comes back by itself
+                    self.full_restoration(pending)  # type: ignore[arg-type]
             elif ten_day == first:
-                self.ten_year_restoration(self.ten_years.popleft())
+                due = self.ten_years.popleft()
+                if self.balance:
+                    self.ten_year_restoration(due)
             else:
-                self.six_month_restoration(*self.six_months.popleft())
+                day_due, event = self.six_months.popleft()
+                if self.balance:
+                    self.six_month_restoration(day_due, event)
+
+    def gain(self, points: int) -> None:
+        """Add ``points`` to the balance (within the ceiling: the callers cap them).
+
+        I10 (F1685): once the balance is back to 12, by whatever means, every point withdrawn
+        before is back, so no 10-year restoration remains due.
+        """
+        self.balance += points
+        if self.balance == MAX_POINTS:
+            self.ten_years.clear()
 
     def history(self, day: date, delta: int, reason: LedgerReason, event: Hashable) -> None:
         """Record a change of ``delta`` points already applied, if it happened by ``asof`` (I8)."""
@@ -173,60 +198,82 @@ class _Timeline:
         assert probation is not None
         if not self.commissions.any_until(day):
             self.ceiling += probation.increment
-            gain = min(probation.increment, self.ceiling - self.balance)
-            if gain:
-                self.balance += gain
-                self.restored(day, gain, LedgerReason.PROBATION_INCREMENT, None)
+            points = min(probation.increment, self.ceiling - self.balance)
+            if points:
+                self.gain(points)
+                self.restored(day, points, LedgerReason.PROBATION_INCREMENT, None)
         if year == probation.years:
             self.ceiling = MAX_POINTS  # R223-1 III holds only during the probation (I14).
 
     def full_restoration(self, pending: FullRestoration) -> None:
         """R6, R7: all points back if no offence was committed during the delay (I6)."""
-        self.full = None
         day, after, until, reason, event = pending
         if self.commissions.any_between(after, until):
             return
         self.heavy = False
         self.ten_years.clear()  # every earlier point is back: no 10-year restoration (I11)
         if self.balance < MAX_POINTS:
-            gain = MAX_POINTS - self.balance
-            self.balance = MAX_POINTS
-            self.restored(day, gain, reason, event)
+            points = MAX_POINTS - self.balance
+            self.gain(points)
+            self.restored(day, points, reason, event)
 
     def ten_year_restoration(self, due: TenYearRestoration) -> None:
         """R10, I11: the points of one C1-C4 withdrawal, within the ceiling."""
         day, points, event = due
-        gain = min(points, self.ceiling - self.balance)
-        if gain > 0:
-            self.balance += gain
-            self.restored(day, gain, LedgerReason.TEN_YEARS, event)
+        points = min(points, self.ceiling - self.balance)
+        if points > 0:
+            self.gain(points)
+            self.restored(day, points, LedgerReason.TEN_YEARS, event)
 
     def six_month_restoration(self, day: date, event: Hashable) -> None:
         """R8: the point of a 1-point offence, within the ceiling (I20: counted as given back)."""
         if self.balance < self.ceiling:
-            self.balance += 1
+            self.gain(1)
             self.restored(day, 1, LedgerReason.SIX_MONTHS, event)
 
     def course(self, day: date, course: Course) -> None:
-        """R9, I5: +4 the day after the last day, within the ceiling, once a year."""
-        gain = self.course_year.credit(course, self.balance, self.ceiling)
-        if gain:
-            self.balance += gain
-            self.history(day, gain, LedgerReason.COURSE, course.ref)
+        """R9, I5: +4 the day after the last day, within the ceiling, once a year.
+
+        Also at 0 points until the 48SI letter is received (I13, CE n° 461479).
+        """
+        points = self.course_year.credit(course, self.balance, self.ceiling)
+        if points:
+            self.gain(points)
+            self.history(day, points, LedgerReason.COURSE, course.ref)
+
+    def letter(self, day: date) -> None:
+        """R5, I13: the 48SI letter invalidates the licence if the balance is still 0 that day.
+
+        A course completed before it was received may have restored points meanwhile (CE
+        29/09/2023 n° 461479): the letter then has no effect. A letter that follows no zero
+        balance cannot exist (R223-3 III: it notifies the loss of all points).
+        """
+        if self.balance == 0:
+            self.invalidated_on = day
+        elif not self.reached_zero:
+            raise PointsError(
+                "a 48SI letter notifies a zero balance, and the balance has not been 0 by then "
+                "(R223-3 III)",
+                field="invalidation_notified",
+            )
 
     def withdraw(self, day: date, offence: Offence) -> None:
-        """R2, R4, R5: take the offence's points; start the restorations it opens."""
-        points = self.cap.take(offence)
-        if points >= self.balance:  # R5: 0 points, the licence is invalidated; nothing follows.
-            withdrawn, self.balance = self.balance, 0
-            self.history(day, -withdrawn, LedgerReason.OFFENCE, offence.ref)
-            self.invalidated_on = day
+        """R2, R4, R5: take the offence's points; start the restorations it opens.
+
+        The balance stops at 0 (R5); the licence stays in force until the 48SI letter (I13). An
+        offence that took no point (the 8-point cap used up, or a balance already at 0) did not
+        « entraîner un retrait de points » (L223-6 al. 1-2): it neither restarts nor lengthens
+        the full-restoration delay (I19).
+        """
+        points = min(self.cap.take(offence), self.balance)
+        if not points:
             return
-        if points:
-            self.balance -= points
-            self.history(day, -points, LedgerReason.OFFENCE, offence.ref)
-            self.start_partial_restorations(day, offence, points)
-        # R6, R7: a new delay runs from this withdrawal, even one the cap left at 0 (I19).
+        self.balance -= points
+        self.history(day, -points, LedgerReason.OFFENCE, offence.ref)
+        if self.balance == 0:
+            self.reached_zero = True
+        self.start_partial_restorations(day, offence, points)
+        # R6, R7: a new delay runs from this withdrawal.
         self.heavy = self.heavy or offence.offence_class.heavy
         due, until, reason = full_restoration_delay(day, self.heavy, self.probation_end)
         self.full = (due, day, until, reason, offence.ref)
@@ -252,6 +299,13 @@ class _Timeline:
         """The balance and status at the end of ``asof``, the ledger and the calendar."""
         asof, probation_end = self.asof, self.probation_end
         invalidated = self.invalidated_on is not None and self.invalidated_on <= asof
+        balance = self.ledger[-1].balance if self.ledger else 0
+        if invalidated:
+            status = PointsStatus.INVALIDATED
+        elif self.ledger and balance == 0:
+            status = PointsStatus.INVALIDATION_PENDING  # I13: the 48SI letter is not received
+        else:
+            status = PointsStatus.VALID
         ceiling = MAX_POINTS
         if probation_end is not None and asof < probation_end:
             # R223-1 III: 6 plus the increments obtained so far.
@@ -260,8 +314,8 @@ class _Timeline:
             )
         return PointsResult(
             asof=asof,
-            balance=self.ledger[-1].balance if self.ledger else 0,
-            status=PointsStatus.INVALIDATED if invalidated else PointsStatus.VALID,
+            balance=balance,
+            status=status,
             ceiling=ceiling,
             ledger=tuple(self.ledger),
             calendar=tuple(self.calendar),

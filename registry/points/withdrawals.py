@@ -4,7 +4,7 @@
   its ``effective`` date (R2).
 - L223-2 III, R223-2: « Dans le cas où plusieurs infractions entraînant retrait de points sont
   commises simultanément, les retraits de points se cumulent dans la limite de huit points » (R4).
-  Offences committed on one date form one occasion unless the registry tells their places apart
+  Simultaneous means one occasion: the same date and the same place, or both places absent
   (``Offence.occasion``, I3); inside an occasion, points are taken in the order the withdrawals
   take effect, then in the caller's order, until the 8 points are used up.
 - L223-1 al. 3: the balance never goes below 0; the withdrawal that reaches 0 takes what is left
@@ -18,7 +18,15 @@ from datetime import date
 
 from registry.points.facts import SIMULTANEOUS_CAP, Offence
 
-__all__ = ["SimultaneousCap"]
+__all__ = ["SimultaneousCap", "occasion_of"]
+
+
+def occasion_of(place: str) -> str:
+    """The occasion a place names: offences of one date at equal places are simultaneous (I3).
+
+    Case and runs of spaces do not make two places different (« Lyon » is « LYON »).
+    """
+    return " ".join(place.split()).casefold()
 
 
 class SimultaneousCap:
