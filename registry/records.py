@@ -16,7 +16,7 @@ from enum import Enum
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from registry.errors import NoLicenceError, UnknownNEPHError
+from registry.errors import NoLicenceError, RegistryValidationError, UnknownNEPHError
 from registry.models import (
     Category,
     CourseRow,
@@ -33,10 +33,12 @@ from registry.points import (
     LicenceFacts,
     Offence,
     OffenceClass,
+    PointsError,
     PointsResult,
     PointsStatus,
     add_months,
     compute_points,
+    occasion_of,
 )
 
 __all__ = [
@@ -72,7 +74,7 @@ class LicenceState(Enum):
     VALID = "valid"
     SUSPENDED = "suspended"
     MEDICALLY_SUSPENDED = "medically_suspended"
-    INVALIDATED = "invalidated"  # 0 points, letter 48SI (R223-3 III)
+    INVALIDATED = "invalidated"  # 0 points and the 48SI letter received (L223-5 I, R223-3 III)
     CANCELLED = "cancelled"  # annulation by a court (L224-14, 221-8 Code pénal)
 
 
@@ -132,7 +134,11 @@ class SuspensionInfo:
 
 @dataclass(frozen=True, slots=True)
 class LicenceInfo:
-    """The licence and its state at ``asof`` (state dates: suspension, 48SI, cancellation)."""
+    """The licence and its state at ``asof`` (state dates: suspension, 48SI, cancellation).
+
+    ``invalidation_notified`` is the day the holder received the 48SI letter (migration 0003);
+    the licence is invalidated from that day if its balance is still 0 (RULES.md R5, I13).
+    """
 
     format: LicenceFormat
     number: str
@@ -144,8 +150,13 @@ class LicenceInfo:
     accompanied_driving: bool
     state: LicenceState
     suspension: SuspensionInfo | None
-    invalidated_48si: date | None
+    invalidation_notified: date | None
     cancelled_on: date | None
+
+    @property
+    def invalidated_48si(self) -> date | None:
+        """The 48SI date under its name before migration 0003 (docs/CONTRACTS.md)."""
+        return self.invalidation_notified
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +251,7 @@ _DRIVER = (
         Licence.probationary,
         Licence.probation_start,
         Licence.accompanied_driving,
-        Licence.invalidated_48si_on,
+        Licence.invalidation_notified,
         Licence.cancelled_on,
     )
     .outerjoin(Licence, Licence.driver_id == Driver.id)
@@ -295,7 +306,8 @@ def points_inputs(
 
     Offences whose effective date is unknown are left out (no withdrawal yet: L223-1 al. 4).
     Offences committed the same day at the same place are one occasion, hence simultaneous
-    (L223-2 III; RULES.md I3); the ledger names events ``offence:<id>`` and ``course:<id>``.
+    (L223-2 III; RULES.md I3, places compared by :func:`registry.points.occasion_of`); the ledger
+    names events ``offence:<id>`` and ``course:<id>``.
     """
     engine_offences = tuple(
         Offence(
@@ -304,7 +316,7 @@ def points_inputs(
             points=o.points,
             offence_class=o.offence_class,
             ref=f"offence:{o.id}",
-            occasion=o.place.casefold(),
+            occasion=occasion_of(o.place),
         )
         for o in offences
         if o.effective is not None
@@ -356,11 +368,18 @@ def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverReco
         issued=row.probation_start or row.issued_on,
         probationary=row.probationary,
         accompanied_driving=row.accompanied_driving,
+        invalidation_notified=row.invalidation_notified,
     )
     engine_offences, engine_courses = points_inputs(facts, offences, courses)
-    points = compute_points(facts, engine_offences, engine_courses, asof=asof)
+    try:
+        points = compute_points(facts, engine_offences, engine_courses, asof=asof)
+    except PointsError as exc:  # facts written before their validation existed
+        raise RegistryValidationError(
+            f"the registered facts cannot happen: {exc}", field=f"licence.{exc.field}",
+            position=exc.position,
+        ) from exc
     active = next((s for s in reversed(suspensions) if s.active_on(asof)), None)
-    state = _state(row.cancelled_on, row.invalidated_48si_on, points, active, asof)
+    state = _state(row.cancelled_on, points, active, asof)
     probation_end = None
     if row.probationary:
         probation_end = add_months(facts.issued, 24 if row.accompanied_driving else 36)
@@ -375,7 +394,7 @@ def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverReco
         accompanied_driving=row.accompanied_driving,
         state=state,
         suspension=active,
-        invalidated_48si=row.invalidated_48si_on,
+        invalidation_notified=row.invalidation_notified,
         cancelled_on=row.cancelled_on,
     )
     identity = Identity(
@@ -403,15 +422,19 @@ def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverReco
 
 def _state(
     cancelled_on: date | None,
-    si48: date | None,
     points: PointsResult,
     active: SuspensionInfo | None,
     asof: date,
 ) -> LicenceState:
-    """The licence state at ``asof``, the gravest first: cancelled, invalidated, suspended."""
+    """The licence state at ``asof``, the gravest first: cancelled, invalidated, suspended.
+
+    Invalidated only once the 48SI letter was received with a zero balance (the engine's
+    ``INVALIDATED``); at 0 points before it (``INVALIDATION_PENDING``) the licence is still in
+    force (L223-5 I; CE 29/09/2023 n° 461479) and its state is that of its other facts.
+    """
     if cancelled_on is not None and cancelled_on <= asof:
         return LicenceState.CANCELLED
-    if points.status is PointsStatus.INVALIDATED or (si48 is not None and si48 <= asof):
+    if points.status is PointsStatus.INVALIDATED:
         return LicenceState.INVALIDATED
     if active is not None:
         if active.kind is SuspensionKind.MEDICAL:

@@ -42,6 +42,16 @@ from registry.models import (
     Restriction,
     Suspension,
 )
+from registry.points import (
+    Course,
+    LicenceFacts,
+    Offence,
+    OffenceClass,
+    PointsError,
+    compute_points,
+    occasion_of,
+)
+from registry.points.facts import COURSE_LENGTH, DELIT_POINTS
 from registry.records import BirthDate
 
 __all__ = [
@@ -129,7 +139,7 @@ class NewLicence:
     probationary: bool = False
     accompanied_driving: bool = False
     probation_start: date | None = None
-    invalidated_48si: date | None = None
+    invalidation_notified: date | None = None  # the day the 48SI letter was received
     cancelled_on: date | None = None
     categories: tuple[NewCategory, ...] = ()
     offences: tuple[NewOffence, ...] = ()
@@ -216,7 +226,7 @@ def _validate_licence(lic: NewLicence) -> None:
     _text(lic.number, "licence.number", 20)
     if not _PREFECTURE.fullmatch(lic.prefecture or ""):
         raise _fail(f"{lic.prefecture!r} is not a département code", "licence.prefecture")
-    for name in ("probation_start", "invalidated_48si", "cancelled_on"):
+    for name in ("probation_start", "invalidation_notified", "cancelled_on"):
         value = getattr(lic, name)
         if value is not None and value < lic.issued:
             raise _fail("before the issue date", f"licence.{name}")
@@ -252,12 +262,33 @@ def _validate_licence(lic: NewLicence) -> None:
         _one_of(susp.kind, SUSPENSION_KINDS, f"{path}.kind")
         if susp.end is not None and susp.end < susp.start:
             raise _fail("ends before it starts", f"{path}.end")
+    if lic.invalidation_notified is not None:
+        _validate_letter(lic)
+
+
+def _validate_letter(lic: NewLicence) -> None:
+    """A 48SI letter notifies a zero balance: refuse one received before any (R223-3 III, I21)."""
+    facts = LicenceFacts(lic.probation_start or lic.issued, lic.probationary,
+                         lic.accompanied_driving, lic.invalidation_notified)  # fmt: skip
+    offences = tuple(
+        Offence(o.committed, o.effective, o.points, OffenceClass(o.offence_class),
+                occasion=occasion_of(o.place))
+        for o in lic.offences
+        if o.effective is not None
+    )  # fmt: skip
+    courses = tuple(Course(c.start, c.end) for c in lic.courses)
+    try:
+        compute_points(facts, offences, courses, asof=facts.issued)
+    except PointsError as exc:
+        raise _fail(str(exc).rsplit(" (", 1)[0], f"licence.{exc.field}", exc.position) from exc
 
 
 def _validate_offence(off: NewOffence, path: str, issued: date) -> None:
     _one_of(off.offence_class, OFFENCE_CLASSES, f"{path}.offence_class")
     if isinstance(off.points, bool) or not isinstance(off.points, int) or not 0 <= off.points <= 6:
         raise _fail(f"{off.points!r} is not 0 to 6 points (L223-2)", f"{path}.points")
+    if off.offence_class == "DELIT" and off.points != DELIT_POINTS:
+        raise _fail(f"a délit withdraws 6 points, not {off.points} (L223-2 I)", f"{path}.points")
     if (
         isinstance(off.natinf, bool)
         or not isinstance(off.natinf, int)
@@ -276,6 +307,8 @@ def _validate_course(course: NewCourse, path: str, issued: date) -> None:
     _text(course.centre, f"{path}.centre", 120)
     if course.end < course.start:
         raise _fail("the course ends before it starts", f"{path}.end")
+    if course.end != course.start + COURSE_LENGTH:
+        raise _fail("a course lasts two consecutive days (R223-5)", f"{path}.end")
     if course.start < issued:
         raise _fail("the course predates the licence", f"{path}.start")
 
@@ -330,7 +363,7 @@ def _licence_row(lic: NewLicence) -> Licence:
         probationary=lic.probationary,
         probation_start=lic.probation_start,
         accompanied_driving=lic.accompanied_driving,
-        invalidated_48si_on=lic.invalidated_48si,
+        invalidation_notified=lic.invalidation_notified,
         cancelled_on=lic.cancelled_on,
     )
     row.categories = [
@@ -468,7 +501,7 @@ def _licence_from_json(data: Any) -> NewLicence:
         data,
         p,
         {"format", "number", "issued", "prefecture", "probationary", "accompanied_driving",
-         "probation_start", "invalidated_48si", "cancelled_on", "categories", "offences",
+         "probation_start", "invalidation_notified", "cancelled_on", "categories", "offences",
          "courses", "medical_visits", "suspensions"},
         {"format", "number", "issued", "prefecture"},
     )  # fmt: skip
@@ -542,7 +575,9 @@ def _licence_from_json(data: Any) -> NewLicence:
         probationary=lic.get("probationary", False),
         accompanied_driving=lic.get("accompanied_driving", False),
         probation_start=_date(lic.get("probation_start"), f"{p}.probation_start", optional=True),
-        invalidated_48si=_date(lic.get("invalidated_48si"), f"{p}.invalidated_48si", optional=True),
+        invalidation_notified=_date(
+            lic.get("invalidation_notified"), f"{p}.invalidation_notified", optional=True
+        ),
         cancelled_on=_date(lic.get("cancelled_on"), f"{p}.cancelled_on", optional=True),
         categories=tuple(cats),
         offences=tuple(offs),
