@@ -140,3 +140,22 @@ def test_migration_0003_keeps_the_48si_dates(tmp_path: Any) -> None:
         assert str(conn.execute(text("SELECT invalidated_48si_on FROM licences")).scalar_one()) \
             == "2024-08-20"
     engine.dispose()
+
+
+def test_documents_wording_explains_the_48si_letter() -> None:
+    """The documents' shared wording says what the 48SI letter is and that a course completed
+    before it still counts (issue 12); the layout shows it for a pending or invalidated licence."""
+    from pathlib import Path
+
+    import jinja2
+
+    folder = Path(__file__).resolve().parents[3] / "templates" / "documents"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder),
+                             undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701
+    words = env.get_template("common.j2").make_module(
+        {"state_label": "", "issued_on": "", "data_as_of": "", "verifier_url": "",
+         "restrictions": ""})  # fmt: skip
+    pending = str(words.invalidation_pending_note)
+    assert "« 48SI »" in pending and "L223-5" in pending
+    assert "achevé avant la réception de cette lettre" in pending and "4 points" in pending
+    assert "20/08/2024" in str(words.invalidated_note("20/08/2024"))
