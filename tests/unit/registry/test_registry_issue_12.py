@@ -151,7 +151,7 @@ def test_documents_wording_explains_the_48si_letter() -> None:
 
     folder = Path(__file__).resolve().parents[3] / "templates" / "documents"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder),
-                             undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701
+                             undefined=jinja2.StrictUndefined, autoescape=False)
     words = env.get_template("common.j2").make_module(
         {"state_label": "", "issued_on": "", "data_as_of": "", "verifier_url": "",
          "restrictions": ""})  # fmt: skip
