@@ -225,7 +225,8 @@ def add_command(settings: Any, file: Any) -> None:
     start, end}], medical_visits [{visited, outcome, valid_until}], suspensions [{kind, start,
     end}]}. A refused driver exits 2 and leaves the registry unchanged.
     """
-    from registry.writes import driver_from_json, register_driver
+    from registry.writes import register_driver
+    from registry.writes_json import driver_from_json
 
     data = _read_json(file)
     sessions = _sessions(settings)

@@ -66,7 +66,8 @@ class PointsError(ValueError):
 class OffenceClass(Enum):
     """Class of an offence: contravention of the 1st to 5th class, or a délit (L223-2).
 
-    Each class carries what L223-6 says of it: ``heavy`` (al. 2: « un délit ou une contravention
+    Each class carries what L223-2 and L223-6 say of it: ``delit`` (a délit withdraws 6 points),
+    ``heavy`` (al. 2: « un délit ou une contravention
     de la quatrième ou de la cinquième classe » lengthens the full restoration to 3 years) and
     ``ten_year`` (last al.: the points of « contraventions des quatre premières classes » come
     back after 10 years).
@@ -80,6 +81,7 @@ class OffenceClass(Enum):
     DELIT = "DELIT"
 
     def __init__(self, value: str) -> None:
+        self.delit = value == "DELIT"  # L223-2 I: withdraws exactly half the maximum
         self.heavy = value in ("C4", "C5", "DELIT")
         self.ten_year = value in ("C1", "C2", "C3", "C4")
 
@@ -170,7 +172,10 @@ def check_facts(
 
 def _check_offence(licence: LicenceFacts, off: Offence, i: int) -> None:
     """L223-2 (0 to 6 points), L223-1 al. 4 (effective on or after the offence), I16."""
-    if not _is_date(off.committed) or not _is_date(off.effective):
+    committed, effective = off.committed, off.effective
+    if not (isinstance(committed, date) and isinstance(effective, date)) or (
+        isinstance(committed, datetime) or isinstance(effective, datetime)
+    ):  # calendar days, not datetimes (which compare unequal to every date)
         raise PointsError("offence dates must be dates", field="effective", position=i)
     if off.effective > LAST_SUPPORTED_DAY:
         raise PointsError(_TOO_LATE, field="effective", position=i)
@@ -184,7 +189,7 @@ def _check_offence(licence: LicenceFacts, off: Offence, i: int) -> None:
         raise PointsError(
             "an offence withdraws at most 6 points (L223-2)", field="points", position=i
         )
-    if off.offence_class is OffenceClass.DELIT and off.points != DELIT_POINTS:
+    if off.offence_class.delit and off.points != DELIT_POINTS:
         raise PointsError(
             "a délit withdraws 6 points, half the maximum (L223-2 I)", field="points", position=i
         )
@@ -202,7 +207,10 @@ def _check_offence(licence: LicenceFacts, off: Offence, i: int) -> None:
 
 def _check_course(licence: LicenceFacts, course: Course, i: int) -> None:
     """A course ends on or after its first day (R223-5) and happens to an existing licence."""
-    if not _is_date(course.start) or not _is_date(course.end):
+    start, end = course.start, course.end
+    if not (isinstance(start, date) and isinstance(end, date)) or (
+        isinstance(start, datetime) or isinstance(end, datetime)
+    ):
         raise PointsError("course dates must be dates", field="end", position=i)
     if course.end < course.start:
         raise PointsError("a course cannot end before it starts", field="end", position=i)

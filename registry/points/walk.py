@@ -123,7 +123,7 @@ class _Timeline:
         events.sort()  # (day, step, position) is unique: the payloads are never compared
         for day, step, _, payload in events:
             # I7: the restorations due that day come after the increment, before the rest.
-            self.restore_before(day, before_increment=step == INCREMENT)
+            self.restore_before(day, step == INCREMENT)
             if step == WITHDRAWAL:
                 self.withdraw(day, payload)
             elif step == COURSE:
@@ -134,9 +134,9 @@ class _Timeline:
                     return  # R5: nothing follows the invalidation
             else:
                 self.increment(day, payload)
-        self.restore_before(_NEVER, before_increment=False)
+        self.restore_before(_NEVER, False)
 
-    def restore_before(self, day: date, *, before_increment: bool) -> None:
+    def restore_before(self, day: date, before_increment: bool) -> None:
         """Apply the pending restorations due before ``day``, or on it (I7).
 
         On one day the full restoration comes first, then the 10-year ones, then the 6-month
@@ -145,22 +145,24 @@ class _Timeline:
         holder's own course can still restore points before the 48SI letter (I13).
         """
         while True:
-            full_day = self.full[0] if self.full is not None else _NEVER
-            ten_day = self.ten_years[0][0] if self.ten_years else _NEVER
-            six_day = self.six_months[0][0] if self.six_months else _NEVER
-            first = min(full_day, ten_day, six_day)
-            if first == _NEVER or first > day or (first == day and before_increment):
+            full, tens, sixes = self.full, self.ten_years, self.six_months
+            first = full[0] if full is not None else _NEVER
+            if tens and tens[0][0] < first:
+                first = tens[0][0]
+            if sixes and sixes[0][0] < first:
+                first = sixes[0][0]
+            if first > day or first == _NEVER or (first == day and before_increment):
                 return
-            if full_day == first:
-                pending, self.full = self.full, None
+            if full is not None and full[0] == first:
+                self.full = None
                 if self.balance:  # R5, I13: at 0 points nothing comes back by itself
-                    self.full_restoration(pending)  # type: ignore[arg-type]
-            elif ten_day == first:
-                due = self.ten_years.popleft()
+                    self.full_restoration(full)
+            elif tens and tens[0][0] == first:
+                due = tens.popleft()
                 if self.balance:
                     self.ten_year_restoration(due)
             else:
-                day_due, event = self.six_months.popleft()
+                day_due, event = sixes.popleft()
                 if self.balance:
                     self.six_month_restoration(day_due, event)
 
@@ -272,28 +274,22 @@ class _Timeline:
         self.history(day, -points, LedgerReason.OFFENCE, offence.ref)
         if self.balance == 0:
             self.reached_zero = True
-        self.start_partial_restorations(day, offence, points)
-        # R6, R7: a new delay runs from this withdrawal.
-        self.heavy = self.heavy or offence.offence_class.heavy
-        due, until, reason = full_restoration_delay(day, self.heavy, self.probation_end)
-        self.full = (due, day, until, reason, offence.ref)
-
-    def start_partial_restorations(self, day: date, offence: Offence, points: int) -> None:
-        """R8 and R10 for a withdrawal of ``points`` (after the cap) on ``day``.
-
-        R8, I12: an offence worth one point that withdrew it gets it back after six months if no
-        offence is committed in between (I2, I6); that point is then not given back again after
-        ten years (I11, I20). R10: the rest of a C1-C4 withdrawal comes back after ten years.
-        """
+        # R8, I12: an offence worth one point that withdrew it gets it back after six months if
+        # no offence is committed in between (I2, I6); that point is then not given back again
+        # after ten years (I11, I20). R10: the rest of a C1-C4 withdrawal after ten years.
         back_in_ten_years = points
         if offence.points == 1:
             six = add_months(day, ONE_POINT_MONTHS)
             if not self.commissions.any_between(day, six):
                 self.six_months.append((six, offence.ref))
                 back_in_ten_years = 0
-        if offence.offence_class.ten_year and back_in_ten_years:
+        if back_in_ten_years and offence.offence_class.ten_year:
             ten = add_months(day, TEN_YEAR_MONTHS)
             self.ten_years.append((ten, back_in_ten_years, offence.ref))
+        # R6, R7: a new delay runs from this withdrawal.
+        self.heavy = self.heavy or offence.offence_class.heavy
+        due, until, reason = full_restoration_delay(day, self.heavy, self.probation_end)
+        self.full = (due, day, until, reason, offence.ref)
 
     def result(self) -> PointsResult:
         """The balance and status at the end of ``asof``, the ledger and the calendar."""
