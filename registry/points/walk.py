@@ -51,9 +51,10 @@ __all__ = ["compute_points"]
 
 
 # The order of the given changes that fall on one day (I7): the probation increment, then the
-# restorations (full, 10 years, 6 months: see ``restore_before``), then courses, the receipt of the
-# 48SI letter (I13: after the gains of its day, before its withdrawals), then withdrawals.
-INCREMENT, COURSE, LETTER, WITHDRAWAL = 0, 4, 5, 6
+# restorations (full, 10 years, 6 months: see ``restore_before``), then courses, then withdrawals,
+# then the receipt of the 48SI letter (I13: it notifies the balance at the end of the day's
+# payments, so a letter received the day the balance reaches 0 invalidates it that day).
+INCREMENT, COURSE, WITHDRAWAL, LETTER = 0, 4, 5, 6
 _NEVER = date.max  # after every due day: the delays of the last supported day end in 9909
 
 

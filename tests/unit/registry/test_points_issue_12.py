@@ -208,3 +208,10 @@ def test_a_course_is_two_consecutive_days(end: str) -> None:
     with pytest.raises(ScenarioError, match=r"events\[0\]\.end"):
         parse_scenario({"name": "c", "licence": {"issued": "2010-01-01"}, "asof": "2024-06-01",
                         "events": [{"type": "course", "start": "2024-03-01", "end": end}]})
+
+
+def test_48si_received_the_day_the_balance_reaches_zero() -> None:
+    """RULES I13: the letter is applied at the end of its day, after that day's payments."""
+    result = example([], asof="2024-07-01", letter=D("2024-07-01"))
+    assert (result.balance, result.status) == (0, PointsStatus.INVALIDATED)
+    assert result.invalidated_on == D("2024-07-01")

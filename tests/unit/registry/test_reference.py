@@ -128,11 +128,6 @@ def reference(
                 balance += gain
                 out.append((day, gain, "course", balance, c.ref))
                 last_twelve = day if balance == 12 else last_twelve
-        if licence.invalidation_notified == day:  # I13: after the gains, before withdrawals
-            if balance == 0:
-                return out
-            if not reached_zero:
-                return "refused"
         for i, o in enumerate(losing):
             if o.effective != day:
                 continue
@@ -153,6 +148,11 @@ def reference(
             if p_end is not None and due < p_end:
                 due = p_end
             pending = (due, day, months, o.ref)
+        if licence.invalidation_notified == day:  # I13: after the day's gains and withdrawals
+            if balance == 0:
+                return out
+            if not reached_zero:
+                return "refused"
         day += timedelta(days=1)
     return out
 
