@@ -23,12 +23,16 @@ table shows the median CPU time (``time.process_time``, one core) and the median
 ``--json`` prints one JSON object as the last line; ``--profile`` adds where the engine's time
 goes (cProfile, by function). Not run by the tests.
 
-Where the time goes (Dec 2026, shared 2-core AMD EPYC under a load of 3-8, so every figure is
-inflated and noisy): the readable engine costs about twice the pre-rewrite one on the same inputs
-(ratio 1.9-2.4 in interleaved runs; best-of-25 minima 53 µs against 22 µs). The difference is
-function calls: one per rule applied (the cap, the ledger entry, the restorations a withdrawal
-starts, the full-restoration delay) where the old engine inlined everything in one loop on day
-ordinals. The engine stays a few per cent of a registry read (mostly SQLAlchemy).
+Where the time goes (Dec 2026, shared 2-core AMD EPYC under a load of 2-8, so every CPU figure
+is inflated and noisy: the same code measured 53 to 69 µs a driver within minutes): the readable
+engine costs 1.65 times the pre-rewrite one in executed instructions, a figure the load does not
+move (``valgrind --tool=callgrind`` on 900 balances of these histories: ≈ 577,000 against
+≈ 349,000 instructions a driver, interpreter start-up subtracted). The difference is function
+calls: one per rule applied (the 8-point cap, the ledger entry, the full-restoration delay, the
+delays a withdrawal starts), where the old engine inlined everything in one loop on day
+ordinals. Medians under load: 14,000-19,000 balances/s (goal 20,000); the pre-rewrite engine's
+best idle-like minimum here, 22 µs, times 1.65 is ≈ 36 µs, ≈ 27,000/s. The engine stays a
+small part of a registry read (mostly SQLAlchemy).
 
     .venv/bin/python bench/bench_points.py [--drivers 2000] [--read-drivers 200] [--repeat 7]
                                             [--json] [--profile]

@@ -40,6 +40,13 @@ FULL_RESTORATION_MONTHS = 24  # L223-6 al. 1
 HEAVY_FULL_RESTORATION_MONTHS = 36  # L223-6 al. 2
 TEN_YEAR_MONTHS = 120  # L223-6 last al.
 
+# L223-6 al. 1 and 2: the delay of the full restoration and the reason it is recorded under,
+# by whether a C4, C5 or délit was withdrawn since the last full restoration.
+_FULL_RESTORATION = {
+    False: (FULL_RESTORATION_MONTHS, LedgerReason.TWO_YEARS),
+    True: (HEAVY_FULL_RESTORATION_MONTHS, LedgerReason.THREE_YEARS),
+}
+
 
 #: A pending full restoration: the day it is due; the withdrawal's effective date (``after``) and
 #: the last day of its delay (``until``): it happens only if no offence was committed in
@@ -61,12 +68,8 @@ def full_restoration_delay(
     of the delay, or the end of the probation when the delay ends inside it (I4: L223-1 suspends
     al. 1 only « pendant le délai probatoire »).
     """
-    if heavy:
-        until = add_months(withdrawn, HEAVY_FULL_RESTORATION_MONTHS)
-        reason = LedgerReason.THREE_YEARS
-    else:
-        until = add_months(withdrawn, FULL_RESTORATION_MONTHS)
-        reason = LedgerReason.TWO_YEARS
+    months, reason = _FULL_RESTORATION[heavy]
+    until = add_months(withdrawn, months)
     if probation_end is not None and until < probation_end:
         return probation_end, until, reason
     return until, until, reason

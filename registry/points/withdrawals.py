@@ -44,6 +44,6 @@ class SimultaneousCap:
         """
         occasion = (offence.committed, offence.occasion)
         left = self._left.get(occasion, SIMULTANEOUS_CAP)
-        taken = min(offence.points, left)
+        taken = offence.points if offence.points <= left else left
         self._left[occasion] = left - taken
         return taken
