@@ -18,6 +18,10 @@ printed.
 
 Rotation makes a new certificate active; older ones stay in the trust list, so what they
 signed still verifies, until they are revoked.
+
+This module holds the store's core: its files, lock, keys and the operations on them. What it
+records of each certificate is in :mod:`keys.records`; the CRL and the trust folder it
+publishes for verifiers are made by :mod:`keys.publish`.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,80 +57,20 @@ from keys.keyfile import (
 )
 from keys.pki import (
     CURVES,
-    RevokedEntry,
     build_ca_certificate,
-    build_crl,
     build_signing_certificate,
     check_cert_id,
     generate_key,
     next_cert_id,
 )
+from keys.publish import CRL_VALIDITY, crl_needs_renewal, export_trust, publish_crl
+from keys.records import REVOCATION_REASONS, ActiveSigner, CertificateInfo, certificate_info
 from keys.signer import PrivateKeySigner
 
-__all__ = ["REVOCATION_REASONS", "ActiveSigner", "CertificateInfo", "KeyStore"]
+__all__ = ["CRL_VALIDITY", "REVOCATION_REASONS", "ActiveSigner", "CertificateInfo", "KeyStore"]
 
 CA_VALIDITY = dt.timedelta(days=3652)
 SIGNING_VALIDITY = dt.timedelta(days=3 * 365)
-CRL_VALIDITY = dt.timedelta(days=30)
-
-#: The CRL reasons a revocation may give (RFC 5280 §5.3.1), by their CLI name.
-REVOCATION_REASONS: dict[str, x509.ReasonFlags] = {
-    "unspecified": x509.ReasonFlags.unspecified,
-    "key-compromise": x509.ReasonFlags.key_compromise,
-    "ca-compromise": x509.ReasonFlags.ca_compromise,
-    "superseded": x509.ReasonFlags.superseded,
-    "cessation-of-operation": x509.ReasonFlags.cessation_of_operation,
-    "affiliation-changed": x509.ReasonFlags.affiliation_changed,
-}
-
-
-@dataclass(frozen=True)
-class CertificateInfo:
-    """What ``keys list`` shows of one signing certificate."""
-
-    cert_id: str
-    serial: int
-    curve: str
-    not_before: dt.datetime
-    not_after: dt.datetime
-    active: bool
-    revoked_at: dt.datetime | None
-    reason: str | None
-
-    @property
-    def status(self) -> str:
-        """``active``, ``revoked`` or ``trusted`` (kept to verify what it signed)."""
-        if self.revoked_at is not None:
-            return "revoked"
-        return "active" if self.active else "trusted"
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (ISO dates)."""
-        return {
-            "cert_id": self.cert_id,
-            "serial": format(self.serial, "x"),
-            "curve": self.curve,
-            "not_before": self.not_before.isoformat(),
-            "not_after": self.not_after.isoformat(),
-            "status": self.status,
-            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
-            "reason": self.reason,
-        }
-
-
-@dataclass(frozen=True)
-class ActiveSigner:
-    """The active signing certificate and a :class:`twoddoc.Signer` for its key."""
-
-    ca_id: str
-    cert_id: str
-    signer: PrivateKeySigner
-    certificate: x509.Certificate
-
-
-def _utc(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value)
-
 
 class KeyStore:
     """The PKI on disk. Open with :meth:`open`; every time is a parameter (``now``)."""
@@ -327,7 +270,7 @@ class KeyStore:
                                           activate=True)
             self._publish_crl(state, now=now)
             self._save_state(state)
-            revoked = self._info(state, entry)
+            revoked = certificate_info(state, entry)
         self._active = None
         return revoked, replacement
 
@@ -339,8 +282,7 @@ class KeyStore:
         """
         with self._locked():
             state = self._state()
-            next_update = self.crl().next_update_utc
-            if next_update is not None and next_update - now > CRL_VALIDITY / 2:
+            if not crl_needs_renewal(self.crl(), now):
                 return False
             self._publish_crl(state, now=now)
             self._save_state(state)
@@ -349,7 +291,7 @@ class KeyStore:
     def list(self) -> list[CertificateInfo]:
         """Every signing certificate, oldest first."""
         state = self._state()
-        return [self._info(state, entry) for entry in state["certificates"]]
+        return [certificate_info(state, entry) for entry in state["certificates"]]
 
     def active_signer(self) -> ActiveSigner:
         """The active certificate and a signer for its key (decrypted once, then cached)."""
@@ -374,34 +316,11 @@ class KeyStore:
         """Write what a verifier needs: CA certificate, every signing certificate, the CRL.
 
         Files are named like the ANTS certificate directory (``FR00.pem``, ``FR00_0001.pem``)
-        plus ``FR00.crl.pem`` and a ``trust.json`` manifest. No private key is ever written.
-        Revoked certificates are exported too: the CRL, not their absence, says they are revoked.
-        The files are public (mode 0644) unless ``mode`` says otherwise: inside the data dir,
-        where every file is private, the caller passes 0600.
+        plus ``FR00.crl.pem`` and a ``trust.json`` manifest (:func:`keys.publish.export_trust`).
+        No private key is ever written. The files are public (mode 0644) unless ``mode`` says
+        otherwise: inside the data dir, where every file is private, the caller passes 0600.
         """
-        state = self._state()
-        ca_id = state["ca_id"]
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        if not mode & 0o077:  # private files: a private folder too, even one made before
-            directory.chmod(0o700)
-        copies = {f"{ca_id}.pem": "ca.pem", f"{ca_id}.crl.pem": "crl.pem"}
-        for entry in state["certificates"]:
-            copies[f"{ca_id}_{entry['cert_id']}.pem"] = f"certs/{entry['cert_id']}.pem"
-        for name, source in copies.items():
-            write_atomic(directory / name, (self.directory / source).read_bytes(), mode=mode)
-        manifest = {
-            "format": "permis2d-trust/1",
-            "ca_id": ca_id,
-            "ca_certificate": f"{ca_id}.pem",
-            "crl": f"{ca_id}.crl.pem",
-            "certificates": [
-                {**self._info(state, e).to_json(), "file": f"{ca_id}_{e['cert_id']}.pem"}
-                for e in state["certificates"]
-            ],
-        }
-        write_atomic(directory / "trust.json", json.dumps(manifest, indent=2).encode(), mode=mode)
-        return directory
+        return export_trust(self.directory, self._state(), directory, mode=mode)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -411,19 +330,6 @@ class KeyStore:
             if entry["cert_id"] == cert_id:
                 return entry
         raise UnknownCertificateError(f"no certificate {cert_id} in this key store")
-
-    @staticmethod
-    def _info(state: dict[str, Any], entry: dict[str, Any]) -> CertificateInfo:
-        return CertificateInfo(
-            cert_id=entry["cert_id"],
-            serial=int(entry["serial"], 16),
-            curve=entry["curve"],
-            not_before=_utc(entry["not_before"]),
-            not_after=_utc(entry["not_after"]),
-            active=state["active"] == entry["cert_id"],
-            revoked_at=_utc(entry["revoked_at"]) if entry["revoked_at"] else None,
-            reason=entry["reason"],
-        )
 
     @staticmethod
     def _next_cert_id(state: dict[str, Any]) -> str:
@@ -476,27 +382,10 @@ class KeyStore:
         if activate:
             state["active"] = cert_id
         self._active = None
-        return self._info(state, entry)
+        return certificate_info(state, entry)
 
     def _publish_crl(self, state: dict[str, Any], *, now: dt.datetime) -> None:
+        """Sign and write a new CRL with the CA key (:func:`keys.publish.publish_crl`)."""
         ca_cert = x509.load_pem_x509_certificate((self.directory / "ca.pem").read_bytes())
-        ca_key = self._read_key(self.directory / "ca")
-        state["crl_number"] += 1
-        entries = [
-            RevokedEntry(
-                serial=int(e["serial"], 16),
-                revoked_at=_utc(e["revoked_at"]),
-                reason=REVOCATION_REASONS[e["reason"]],
-            )
-            for e in state["certificates"]
-            if e["revoked_at"] is not None
-        ]
-        crl = build_crl(
-            entries,
-            ca_certificate=ca_cert,
-            ca_key=ca_key,
-            number=state["crl_number"],
-            this_update=now,
-            next_update=now + CRL_VALIDITY,
-        )
-        write_atomic(self.directory / "crl.pem", crl.public_bytes(serialization.Encoding.PEM))
+        publish_crl(self.directory, state, ca_certificate=ca_cert,
+                    ca_key=self._read_key(self.directory / "ca"), now=now)

@@ -8,6 +8,9 @@ standard input are read: a FIFO or a device would block or never end, so it is r
 before any read. The trust store is loaded once for the whole call (``--trust``, repeatable, else
 ``PERMIS2D_VERIFIER_TRUST``); with none at all nothing verifies (fail closed) and a warning says
 so. ``--at`` is the verification date, default today in France, read here and nowhere else.
+A CRL's freshness is judged on the real today whatever ``--at`` (``CRL_STALE`` past its
+``nextUpdate``, RFC 5280 §5.1.2.5, fail closed as in the service): a stale list may miss a recent
+revocation, and moving the document's date does not make today's list current.
 
 Two verdicts (issue 9): the document's (``valid``: authentic and in force) and, for a
 driving-licence document (type ``AB``) whose signature verified, the driving rights it certifies
@@ -140,15 +143,15 @@ def _texts(name: str) -> list[str] | VerificationResult:
         return unreadable_result(Reason.INPUT_UNREADABLE, f"{name}: {type(exc).__name__}")
 
 
-def _verify_one(name: str, trust: TrustStore, at: dt.date,
-                repair: bool) -> list[VerificationResult]:
+def _verify_one(name: str, trust: TrustStore, at: dt.date, repair: bool,
+                today: dt.date) -> list[VerificationResult]:
     found = _texts(name)
     if isinstance(found, VerificationResult):
         return [found]
     results = []
     for text in found:
         try:
-            results.append(verify_text(text, trust, at=at, repair=repair))
+            results.append(verify_text(text, trust, at=at, repair=repair, today=today))
         except Exception as exc:  # last resort: one report line per input, never a crash
             results.append(unreadable_result(Reason.INTERNAL_ERROR,
                                              f"{type(exc).__name__}: {exc}"))
@@ -292,12 +295,15 @@ def verify_command(
             "no document can be valid",
             err=True,
         )
+    # Read the clock once: ``today`` judges the CRLs' freshness (a CRL past its nextUpdate
+    # fails with CRL_STALE, as in the service); ``--at`` moves the document's date, not that.
+    today = french_today()
     if at is None:
-        at = french_today()
+        at = today
     status = EXIT_VALID
     out = sys.stdout  # one write per JSON line; click.echo's per-call checks cost more
     for name in inputs:
-        results = _verify_one(name, trust, at, repair)
+        results = _verify_one(name, trust, at, repair, today)
         for index, result in enumerate(results):
             label = name if len(results) == 1 else f"{name} [{index + 1}/{len(results)}]"
             if as_json:

@@ -18,14 +18,18 @@ def make_test_pki(
     *,
     now: dt.datetime | None = None,
     curve: str = "P-256",
+    fresh_crl: bool = True,
 ) -> KeyStore:
     """Create a CA and an active signing certificate under ``directory`` and return the store.
 
     ``now`` defaults to a fixed instant far enough in the past that documents dated today are
-    inside the certificates' validity. The CRL is re-signed today, so that it is not stale.
+    inside the certificates' validity. The CRL is re-signed today, so that it is not stale,
+    unless ``fresh_crl`` is False: then it is the one published at ``now`` (due 30 days later).
     """
     store = KeyStore(Path(directory), TEST_PASSPHRASE, ca_id=ca_id)
     store.init(now=now or dt.datetime.now(dt.UTC) - dt.timedelta(days=1), curve=curve)
+    if not fresh_crl:
+        return store
     # A PKI built at a date in the past still publishes a CRL valid today: verifiers refuse a
     # CRL past its nextUpdate (CRL_STALE), and a test means "revoked or not", not "stale".
     store.refresh_crl(now=max(now or dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdf
@@ -83,6 +84,9 @@ def test_issued_text_is_valid_for_permis2d_verify_until_expiry(issuer: Issuer,
                            obj=issuer.settings)
     assert issued.exit_code == 0, issued.output
     text = issued.stdout_bytes.split(b"\n")[0]
+    # The fixture's PKI dates from 2026-01-01, so its 30-day CRL is past its nextUpdate and the
+    # CLI would refuse it (CRL_STALE): re-sign it today, as an operator (and `make run`) does.
+    issuer.keystore.refresh_crl(now=datetime.now(UTC))
     trust = issuer.keystore.export_trust(tmp_path / "trust")
     reports = {}
     for day in ("2027-02-28", "2027-03-01"):

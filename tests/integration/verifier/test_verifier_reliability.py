@@ -247,8 +247,8 @@ def _self_signed(directory: Path) -> tuple[Path, Path]:
 
 def test_stale_crl_over_https(tmp_path: Path) -> None:
     """A CRL past its nextUpdate: healthz 503 degraded, verify CRL_STALE; served over TLS."""
-    store = make_pki(tmp_path / "keys", "FR96",
-                     now=dt.datetime.now(dt.UTC) - dt.timedelta(days=45))  # CRL due 15 days ago
+    store = make_pki(tmp_path / "keys", "FR96", now=dt.datetime.now(dt.UTC) - dt.timedelta(days=45),
+                     fresh_crl=False)  # CRL due 15 days ago
     text = adcs_text(store, issued=TODAY - dt.timedelta(days=1))
     trust = store.export_trust(tmp_path / "trust")
     cert, key = _self_signed(tmp_path)

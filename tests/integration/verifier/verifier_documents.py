@@ -18,10 +18,14 @@ HOLDER = {"6G": "DUPONT", "60": "MARIE/CLAIRE", "69": "29021984"}
 
 
 def make_pki(directory: Path, ca_id: str = "FR00",
-             now: dt.datetime | None = None) -> KeyStore:
-    """A test PKI whose certificates are valid from ``now`` (default: 30 days ago)."""
+             now: dt.datetime | None = None, *, fresh_crl: bool = True) -> KeyStore:
+    """A test PKI whose certificates are valid from ``now`` (default: 30 days ago).
+
+    Its CRL is re-signed today unless ``fresh_crl`` is False (then it is due 30 days after
+    ``now``: stale when ``now`` is further back).
+    """
     start = now or dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
-    return make_test_pki(directory, ca_id, now=start)
+    return make_test_pki(directory, ca_id, now=start, fresh_crl=fresh_crl)
 
 
 def export_trust(store: KeyStore, directory: Path) -> Path:

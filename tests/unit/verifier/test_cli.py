@@ -171,3 +171,33 @@ def test_image_input_is_scanned_and_wedged_text_suggests_repair(
                                 obj=settings)
     assert result.exit_code == 1
     assert "--repair" in result.stdout
+
+
+def test_a_crl_past_its_next_update_is_stale_whatever_the_date(settings: Settings,
+                                                               tmp_path: Path) -> None:
+    """The CLI judges CRL freshness on today's Paris date, like the service (issue 10)."""
+    from tests.support.pki import make_test_pki
+    from twoddoc import Header, encode
+
+    now = dt.datetime.now(dt.UTC)
+    store = make_test_pki(tmp_path / "keys", "FR95", now=now - dt.timedelta(days=45),
+                          fresh_crl=False)  # its CRL was due 15 days ago
+    active = store.active_signer()
+    day = now.date() - dt.timedelta(days=2)
+    header = Header(version=4, ca_id="FR95", cert_id=active.cert_id, emission_date=day,
+                    signature_date=day, doc_type="00", perimeter="01", country="FR")
+    text = _write(tmp_path, "t.txt",
+                  encode(header, [("10", "M JEAN DUPONT"), ("24", "75001")], active.signer))
+    trust = ["--trust", str(store.export_trust(tmp_path / "stale")), "--json"]
+    # --at moves the document's date, not the CRL's: a stale list may miss a recent revocation.
+    for at in ((), ("--at", day.isoformat())):
+        code, lines = _run(settings, *trust, *at, text)
+        assert code == 1 and lines[0]["valid"] is False
+        assert [r["code"] for r in lines[0]["reasons"]] == ["CRL_STALE"]
+        assert lines[0]["checks"]["certificate_not_revoked"] is False
+    result = CliRunner().invoke(cli, ["verify", *trust[:2], text], obj=settings)
+    assert result.exit_code == 1
+    assert "[FAIL] certificate_not_revoked: CRL_STALE" in result.stdout
+    assert store.refresh_crl(now=now) is True
+    fresh = ["--trust", str(store.export_trust(tmp_path / "fresh")), "--json"]
+    assert _run(settings, *fresh, text)[0] == 0
