@@ -9,12 +9,12 @@ STAMP := $(VENV)/.installed
 RUN_DEBS := libdmtx0b fonts-dejavu-core
 TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core
 
-.PHONY: run test lint bench system-deps run-deps test-deps clean
+.PHONY: run test lint bench system-deps run-deps test-deps node-deps clean
 
-run: run-deps $(STAMP)
+run: run-deps $(STAMP) node-deps
 	$(BIN)/permis2d demo
 
-test: test-deps $(STAMP)
+test: test-deps $(STAMP) node-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
@@ -45,6 +45,18 @@ test-deps:
 	$(call install_debs,$(TEST_DEBS))
 
 system-deps: test-deps
+
+# Node programs (the local FranceConnect): Debian's nodejs/npm when no npm is on the PATH, then
+# `npm ci` from the committed lockfile (pinned versions, integrity hashes), only when it changed.
+FCSIM := franceconnect-sim
+node-deps: $(FCSIM)/node_modules/.package-lock.json
+
+$(FCSIM)/node_modules/.package-lock.json: $(FCSIM)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  else echo "Missing Node.js (run as root, or: sudo apt-get install nodejs npm)"; exit 1; fi; }
+	cd $(FCSIM) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
