@@ -10,8 +10,8 @@ const MIN_NONCE = 22;
  * back to the service provider (only to a registered redirect URI, as OAuth 2.0 §4.1.2.1 wants), or
  * `{message}` to show an error page when the redirect URI cannot be trusted.
  */
-export function authorizeRefusal(query, { clientId, redirectUris }) {
-  if (query.client_id !== clientId || !redirectUris.includes(query.redirect_uri)) return null;
+export function authorizeRefusal(query, { clientIds, redirectUris }) {
+  if (!clientIds.includes(query.client_id) || !redirectUris.includes(query.redirect_uri)) return null;
   let problem = null;
   if (!query.state) problem = 'state is required';
   else if (!query.nonce || String(query.nonce).length < MIN_NONCE) {

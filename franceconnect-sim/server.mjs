@@ -46,6 +46,10 @@ export const MOUNT = '/api/v2';
 const CLAIM_SCOPES = ['given_name', 'family_name', 'birthdate', 'birthplace', 'birthcountry',
   'gender', 'preferred_username', 'email'];
 
+// Tests may register a second service provider ("id:secret"), to obtain ID tokens that are
+// genuine but meant for another audience.
+const secondClient = env.FC_SIM_SECOND_CLIENT ? env.FC_SIM_SECOND_CLIENT.split(':') : null;
+
 const identities = JSON.parse(readFileSync(identitiesFile, 'utf8')).identities;
 const byLogin = new Map(identities.map((identity) => [identity.login, identity]));
 
@@ -68,9 +72,9 @@ Object.assign(signingKey, { kid: randomBytes(8).toString('hex'), use: 'sig', alg
 const pairwiseSalt = randomBytes(16).toString('hex');
 
 const provider = new Provider(`${publicUrl}${MOUNT}`, {
-  clients: [{
-    client_id: clientId,
-    client_secret: clientSecret,
+  clients: [[clientId, clientSecret], ...(secondClient ? [secondClient] : [])].map(([id, secret]) => ({
+    client_id: id,
+    client_secret: secret,
     client_name: 'permis2d (portail de démonstration)',
     redirect_uris: [`${portalUrl}/connexion/franceconnect/retour`],
     post_logout_redirect_uris: [`${portalUrl}/connexion`, `${portalUrl}/`],
@@ -80,7 +84,7 @@ const provider = new Provider(`${publicUrl}${MOUNT}`, {
     id_token_signed_response_alg: 'ES256',
     userinfo_signed_response_alg: 'ES256',
     subject_type: 'pairwise',
-  }],
+  })),
   clientAuthMethods: ['client_secret_post'],
   jwks: { keys: [signingKey] },
   enabledJWA: { idTokenSigningAlgValues: ['ES256'], userinfoSigningAlgValues: ['ES256'] },
@@ -153,7 +157,7 @@ provider.use(async (ctx, next) => {
     return;
   }
   const refusal = ctx.path === '/authorize'
-    ? authorizeRefusal(ctx.query, { clientId, redirectUris: [`${portalUrl}/connexion/franceconnect/retour`] })
+    ? authorizeRefusal(ctx.query, { clientIds: [clientId, secondClient?.[0]], redirectUris: [`${portalUrl}/connexion/franceconnect/retour`] })
     : ctx.path === '/session/end' ? endSessionRefusal({ ...ctx.query, ...(ctx.request.body || {}) }, ctx.method) : null;
   if (refusal?.redirect) {
     ctx.redirect(refusal.redirect);

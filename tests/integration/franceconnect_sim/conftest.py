@@ -14,6 +14,9 @@ import requests
 from permis2d.fcsim import DEV_CLIENT_ID, DEV_CLIENT_SECRET, sim_command, sim_environment
 
 PORTAL = "http://127.0.0.1:18000"
+#: A second service provider registered by the tests: genuine ID tokens for another audience.
+SECOND_CLIENT_ID = "autre-service-test"
+SECOND_CLIENT_SECRET = "autre-service-test-secret"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ def _free_port() -> int:
 def fc_sim() -> Iterator[Sim]:
     port = _free_port()
     env = sim_environment(host="127.0.0.1", port=port, portal_url=PORTAL)
+    env["FC_SIM_SECOND_CLIENT"] = f"{SECOND_CLIENT_ID}:{SECOND_CLIENT_SECRET}"
     process = subprocess.Popen(sim_command(), env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
