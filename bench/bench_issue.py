@@ -3,10 +3,14 @@
 Full path = ``Issuer.issue`` (registry read + points engine, payload, ECDSA signature, DataMatrix
 with read-back, PDF, issuance-log transaction), on a temporary SQLite registry with a test PKI.
 Each part is timed alone in the same run, interleaved with the full path round by round; "sum of
-parts" is the sum of their medians, so the ratio full / sum shows our own overhead (goal ≤ 1.2).
-The bare rows are the libraries alone: pylibdmtx C40 encode, a one-page reportlab PDF holding the
-PNG (Helvetica, no wording), an ECDSA P-256 signature. Medians over ``--rounds`` runs;
-``--json`` prints one JSON object as the last line.
+parts" is the sum of their medians, so the ratio full / sum shows the glue's cost. The bare rows
+are the libraries alone: pylibdmtx C40 encode, a one-page reportlab PDF holding the PNG
+(Helvetica, no wording), an ECDSA P-256 signature. Medians over ``--rounds`` runs; ``--json``
+prints one JSON object as the last line.
+
+Goal (issue 11): at least 100 ADCS per second per core, CPU time of the full path. The former
+"full ≤ 1.2 × sum of parts" goal is retired: the PDF and the DataMatrix now go through the
+libraries' public APIs, clarity before the 2-3 ms the private shortcuts saved.
 
     .venv/bin/python bench/bench_issue.py [--rounds 200] [--json]
 """
@@ -112,14 +116,14 @@ def run(rounds: int) -> dict[str, object]:
         text = encode(payload.header(), payload.fields, active.signer)
         symbol = render_symbol(text)
         full_view = DocumentView(DocumentKind.ADCS, facts, "0000000001", ON, NOW,
-                                 issuer.settings.verifier_url, payload.expires_on)
+                                 issuer.settings.verifier_url, payload.expires_on, active.ca_id)
         side = symbol.size + 2 * QUIET_ZONE_MODULES
 
         def log_only() -> None:
             with issuer.engine.begin() as connection:
-                doc_id = log.allocate(connection, kind="adcs", neph=NEPH, ca_id="FR00",
-                                      cert_id="0001", issued_on=ON, expires_on=None, pages=1,
-                                      requested_by="bench", created_at=NOW)
+                doc_id = log.allocate(connection, kind="adcs", neph=NEPH, ca_id=active.ca_id,
+                                      cert_id=active.cert_id, issued_on=ON, expires_on=None,
+                                      pages=1, requested_by="bench", created_at=NOW)
                 log.finish(connection, doc_id, text=text, expires_on=None, pages=1)
 
         parts: list[tuple[str, Callable[[], object]]] = [
@@ -205,9 +209,9 @@ def main() -> None:
            "FULL PATH (Issuer.issue)": result["full_cpu_ms"], **result["bare_cpu_ms"]}  # type: ignore[dict-item]
     for name, ms in wall.items():
         print(f"{name:<36}{ms:>9.2f}{cpu[name]:>9.2f}{1000 / max(cpu[name], 1e-3):>11.0f}")
-    print(f"full / sum of parts = {result['full_over_sum']:.2f} wall, "
-          f"{result['full_over_sum_cpu']:.2f} cpu; goal: >= 150 ADCS/s per core "
-          f"({result['full_per_second_cpu']:.0f}/s cpu) and <= 1.2")
+    print(f"full path: {result['full_per_second_cpu']:.0f} ADCS/s per core (cpu); "
+          f"goal: >= 100 ADCS/s per core; full / sum of parts = "
+          f"{result['full_over_sum']:.2f} wall, {result['full_over_sum_cpu']:.2f} cpu")
     if args.json:
         print(json.dumps(result))
 

@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from _env import cpu_model  # noqa: E402
 
+from tests.support.symbols import render_datamatrix  # noqa: E402
 from verifier.scan import ScanError, scan  # noqa: E402
-from verifier.scan_testing import render_datamatrix  # noqa: E402
 
 DMTX_TIMEOUT_MS = 1000
 
@@ -53,7 +53,7 @@ DMTX_TIMEOUT_MS = 1000
 
 def signed_texts(count: int, workdir: Path) -> tuple[list[str], list[tuple[str, bytes]]]:
     """ADCS-shaped signed texts, and issuer PDFs of them when the issuer is importable."""
-    from keys.testing import make_test_pki
+    from tests.support.pki import make_test_pki
     from twoddoc import Header, encode
     from twoddoc.dates import date_to_hex
 
@@ -198,7 +198,7 @@ def build_corpus(samples: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
     with tempfile.TemporaryDirectory() as tmp:
         texts, pdfs = signed_texts(samples, Path(tmp))
     if not pdfs:
-        from verifier.scan_testing import pdf_with_symbols
+        from tests.support.symbols import pdf_with_symbols
         pdfs = [(text, pdf_with_symbols([[text]])) for text in texts[:3]]
     corpus: dict[str, list[tuple[str, bytes]]] = {}
 

@@ -33,16 +33,16 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support.symbols import pdf_with_symbols, render_datamatrix  # noqa: E402
 from verifier.policy import verify_text  # noqa: E402
 from verifier.scan import scan  # noqa: E402
-from verifier.scan_testing import pdf_with_symbols, render_datamatrix  # noqa: E402
 from verifier.serve import spawn_verifier, stop_verifier  # noqa: E402
 from verifier.trust import TrustStore  # noqa: E402
 
 
 def _material(workdir: Path) -> tuple[Path, str, bytes]:
     """A test PKI's trust folder, a signed ADCS text, and a PDF of it (issuer's if possible)."""
-    from keys.testing import make_test_pki
+    from tests.support.pki import make_test_pki
     from twoddoc import Header, encode
     from twoddoc.dates import date_to_hex
 

@@ -127,7 +127,7 @@ class ByteReader:
 
 
 class TestPKI(NamedTuple):
-    """A throw-away PKI of keys.testing: its store, exported trust folder and loaded store."""
+    """A throw-away PKI of tests.support.pki: its store, exported trust folder and loaded store."""
 
     keystore: Any
     trust_dir: Path
@@ -145,7 +145,7 @@ def test_pki() -> TestPKI:
     Why once: key generation and PKCS#8 encryption take tens of milliseconds; a harness input
     takes microseconds. ``today`` is read here, at the edge, and passed down as ``at``.
     """
-    from keys.testing import make_test_pki
+    from tests.support.pki import make_test_pki
     from verifier.trust import TrustStore
 
     work = Path(tempfile.mkdtemp(prefix="permis2d-fuzz-pki-"))

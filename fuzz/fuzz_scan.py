@@ -8,7 +8,7 @@ its budget plus a grace for the one decoder step already running (the budget is 
 steps), and libFuzzer's ``-timeout`` stops anything worse.
 
 Seeds: a small DataMatrix of a code signed at start (pylibdmtx in C40, via
-``verifier.scan_testing``) saved in each image format, and one-page PDFs (embedded image and
+``tests.support.symbols``) saved in each image format, and one-page PDFs (embedded image and
 vector drawing, reportlab). The limits are tighter than the service's so an input takes at most
 about a second (``PERMIS2D_FUZZ_SCAN_BUDGET`` seconds).
 Run: ``.venv/bin/python fuzz/fuzz_scan.py [CORPUS] -max_total_time=120 -timeout=10``.
@@ -48,7 +48,7 @@ def _code() -> str:
 
 def seeds() -> list[bytes]:
     """The signed code's DataMatrix as PNG, JPEG, WebP and TIFF, and two one-page PDFs."""
-    from verifier.scan_testing import pdf_with_symbols, render_datamatrix
+    from tests.support.symbols import pdf_with_symbols, render_datamatrix
 
     text = _code()
     image = render_datamatrix(text, module_px=3)

@@ -3,7 +3,7 @@
 Why: the verifier's whole answer is this report, and its contract (docs/CONTRACTS.md) is that it
 never raises for a bad text: every failure is a reason in the report. So no exception at all may
 escape here, and every report must be coherent (valid exactly when every check passed, JSON-able).
-The trust store is a real throw-away PKI (keys.testing.make_test_pki), built once per process.
+The trust store is a real throw-away PKI (tests.support.pki.make_test_pki), built once per process.
 
 Input layout: byte 0 bit 0 asks for repair, bits 1-2 choose the date ``at`` (today plus the signed
 offset of bytes 1-2, or 0001-01-01, or 9999-12-31); the rest is the text, read as Latin-1.

@@ -13,7 +13,9 @@ Typical use::
 
 Modules, one job each: :mod:`issuer.kinds` (document → ``E4``, state → ``E5``),
 :mod:`issuer.validity` (ADCS expiry), :mod:`issuer.payload` (fields), :mod:`issuer.datamatrix`
-(symbol, PNG, read-back), :mod:`issuer.pdf` (layout; wording in ``templates/documents``),
+(symbol, PNG, read-back), :mod:`issuer.fonts` (faces via fontconfig), :mod:`issuer.pdf` (PDF;
+placing in :mod:`issuer.pdf_layout` and :mod:`issuer.pdf_page`, wording in
+``templates/documents``),
 :mod:`issuer.log` (issuance log, id allocation), :mod:`issuer.records` (registry → facts),
 :mod:`issuer.service` (the whole path), :mod:`issuer.cli` (``permis2d issue``).
 """

@@ -11,6 +11,7 @@ __all__ = [
     "BarcodeReadbackError",
     "CertificateNotValidError",
     "DocumentTooLargeError",
+    "FontNotFoundError",
     "IssuerError",
     "NoLicenceHeldError",
     "PayloadError",
@@ -103,3 +104,13 @@ class NoLicenceHeldError(IssuerError):
         self.neph = neph
         self.field = "neph"
         self.position = 0
+
+
+class FontNotFoundError(IssuerError):
+    """No TrueType face drawing French text was found: a PDF would print empty boxes.
+
+    A configuration fault of the issuing machine (fonts, ``PERMIS2D_FONT_DIR``), not of a request.
+    """
+
+    code = "font_not_found"
+    status_hint = 500

@@ -12,7 +12,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-__all__ = ["CategoryLine", "DriverFacts", "HistoryEntry", "HistoryKind"]
+__all__ = ["CategoryLine", "DriverFacts", "HistoryEntry", "HistoryKind", "SuspensionFacts",
+           "SuspensionKind"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,32 @@ class HistoryEntry:
     """Signed change of the balance (-4, +1...), or None when the event moves no points."""
 
 
+class SuspensionKind(enum.Enum):
+    """Who suspended the licence; the value is the French adjective printed after "Suspension".
+
+    The prefect (L224-1, L224-2 Code de la route), a court (L224-12) or a medical decision.
+    """
+
+    ADMINISTRATIVE = "administrative"
+    JUDICIAL = "judiciaire"
+    MEDICAL = "médicale"
+
+
+@dataclass(frozen=True)
+class SuspensionFacts:
+    """The suspension in force on the document's date, as the registry holds it.
+
+    Printed, not signed: annex 13 has no code for a judicial suspension (``47`` SUSPENDU covers
+    every non-medical one) and no 2D-Doc field carries a suspension's end, so the PDF marks both
+    as not covered by the signature.
+    """
+
+    kind: SuspensionKind
+    start: date
+    end: date | None
+    """Last day of the suspension, both ends included; None: until further notice."""
+
+
 @dataclass(frozen=True)
 class DriverFacts:
     """A driver's identity, licence and history as certified on one date.
@@ -70,3 +97,8 @@ class DriverFacts:
     history: tuple[HistoryEntry, ...] = ()
     licence_number: str | None = None
     licence_issued_on: date | None = None
+    usage_name: str | None = None
+    """Nom d'usage (e.g. a spouse's name): printed but not signed, the payload carries the
+    civil-status name (DI ``6G``) only (issue 9, item 9: "outside the signature, said so")."""
+    suspension: SuspensionFacts | None = None
+    """The suspension in force on the document's date, if any."""

@@ -17,11 +17,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from issuer.facts import CategoryLine, DriverFacts, HistoryEntry, HistoryKind
+from issuer.facts import (
+    CategoryLine,
+    DriverFacts,
+    HistoryEntry,
+    HistoryKind,
+    SuspensionFacts,
+)
+from issuer.facts import SuspensionKind as PrintedSuspensionKind
 from issuer.pdf import french_date
 from issuer.validity import add_months
 from registry.points import LedgerReason
-from registry.records import DriverRecord, LicenceState
+from registry.records import DriverRecord, LicenceState, SuspensionKind
 
 __all__ = ["HISTORY_YEARS", "STATE_LABELS", "facts_from_record"]
 
@@ -95,6 +102,26 @@ def _history(record: DriverRecord) -> tuple[HistoryEntry, ...]:
     return tuple(sorted(entries, key=lambda e: e.on, reverse=True))
 
 
+_PRINTED_KINDS = {
+    SuspensionKind.ADMINISTRATIVE: PrintedSuspensionKind.ADMINISTRATIVE,
+    SuspensionKind.JUDICIAL: PrintedSuspensionKind.JUDICIAL,
+    SuspensionKind.MEDICAL: PrintedSuspensionKind.MEDICAL,
+}
+
+
+def _suspension(record: DriverRecord) -> SuspensionFacts | None:
+    """The suspension in force at the record's date; of several, the one that ends last.
+
+    The one that ends last is the one that says when the holder may drive again; a suspension
+    "until further notice" (no end) outlasts any other.
+    """
+    active = [s for s in record.suspensions if s.active_on(record.asof)]
+    if not active:
+        return None
+    last = max(active, key=lambda s: (s.end is None, s.end or s.start))
+    return SuspensionFacts(_PRINTED_KINDS[last.kind], last.start, last.end)
+
+
 def facts_from_record(record: DriverRecord, *, data_as_of: datetime) -> DriverFacts:
     """The facts the documents certify, from a registry record read at ``data_as_of``."""
     identity = record.identity
@@ -117,6 +144,8 @@ def facts_from_record(record: DriverRecord, *, data_as_of: datetime) -> DriverFa
         history=_history(record),
         licence_number=record.licence.number,
         licence_issued_on=record.licence.issued,
+        usage_name=identity.usage_name,
+        suspension=_suspension(record),
     )
 
 

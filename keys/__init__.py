@@ -4,10 +4,10 @@ Typical use::
 
     from keys import KeyStore
     store = KeyStore.open(settings)              # <data dir>/keys, passphrase from settings
-    store.init(now=now)                          # CA FR00 + signing certificate 0001 (active)
+    store.init(now=now)                          # CA FR00 + signing certificate P2D1 (active)
     active = store.active_signer()               # .ca_id, .cert_id, .signer (a twoddoc Signer)
-    store.rotate(now=now)                        # 0002 becomes active; 0001 stays trusted
-    store.revoke("0001", now=now)                # a new CRL, signed by the CA
+    store.rotate(now=now)                        # P2D2 becomes active; P2D1 stays trusted
+    store.revoke("P2D1", now=now)                # a new CRL, signed by the CA
     store.export_trust(Path("trust"))            # CA, leaves, CRL, trust.json: for a verifier
 """
 

@@ -63,7 +63,7 @@ def keys_group() -> None:
 
 @keys_group.command("init")
 @click.option("--ca-id", type=CERT_ID, default=None, help="CA id (default PERMIS2D_CA_ID, FR00).")
-@click.option("--cert-id", type=CERT_ID, default=None, help="First certificate id (default 0001).")
+@click.option("--cert-id", type=CERT_ID, default=None, help="First certificate id (default P2D1).")
 @click.option("--curve", type=CURVE, default="P-256", show_default=True)
 @click.option("--if-missing", is_flag=True, help="Do nothing (exit 0) when a PKI already exists.")
 @click.pass_obj

@@ -4,13 +4,15 @@ Pure functions: keys, names and times in, ``cryptography`` objects out; no file,
 environment. The naming follows the 2D-Doc specification (§3.3 and §5 of the ANTS spec v3.2.6):
 the header carries a 4-character CA id (``FR00``…) and a 4-character certificate id; a verifier
 finds the signing certificate whose subject CN is the certificate id and whose issuer CN is the
-CA id. ``FR00`` is the range the specification reserves for tests: our demo default.
+CA id. ``FR00`` is the range the specification reserves for tests: our demo default. Our first
+signing certificate is :data:`FIRST_CERT_ID`, not ``0001`` (see there).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -22,6 +24,7 @@ from keys.errors import CertificateIdError
 
 __all__ = [
     "CURVES",
+    "FIRST_CERT_ID",
     "RevokedEntry",
     "build_ca_certificate",
     "build_crl",
@@ -29,6 +32,7 @@ __all__ = [
     "check_cert_id",
     "generate_key",
     "hash_for",
+    "next_cert_id",
 ]
 
 #: The curves the specification allows (§3.5), by the name our CLI uses.
@@ -39,7 +43,30 @@ CURVES: dict[str, ec.EllipticCurve] = {
 }
 
 _ID = re.compile(r"[A-Z0-9]{4}")
+_ID_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ORGANISATION = "permis2d"
+
+FIRST_CERT_ID = "P2D1"
+"""The first signing certificate id a new PKI allocates ("permis2d 1"), then P2D2 … P2DZ, P2E0.
+
+Not ``0001``: under the test CA ``FR00`` that id is the specification's own test certificate
+(``FR00_0001.pem``, which signs its reference codes, annex 16). A verifier given both would hold
+two certificates named ``FR00/0001`` and could check only one set of codes; with our own ids the
+spec's codes stay checkable beside ours (issue 9, item 8).
+"""
+
+
+def next_cert_id(taken: Collection[str]) -> str:
+    """The first id from :data:`FIRST_CERT_ID` on, in base-36 order, that is not in ``taken``."""
+    number = int(FIRST_CERT_ID, 36)
+    while True:
+        digits, n = "", number
+        for _ in range(4):
+            n, rem = divmod(n, 36)
+            digits = _ID_DIGITS[rem] + digits
+        if digits not in taken:
+            return digits
+        number += 1
 
 
 def check_cert_id(value: str, *, what: str = "certificate id") -> str:

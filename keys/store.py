@@ -51,6 +51,7 @@ from keys.pki import (
     build_signing_certificate,
     check_cert_id,
     generate_key,
+    next_cert_id,
 )
 from keys.signer import PrivateKeySigner
 
@@ -59,7 +60,6 @@ __all__ = ["REVOCATION_REASONS", "ActiveSigner", "CertificateInfo", "KeyStore"]
 CA_VALIDITY = dt.timedelta(days=3652)
 SIGNING_VALIDITY = dt.timedelta(days=3 * 365)
 CRL_VALIDITY = dt.timedelta(days=30)
-_ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 #: The CRL reasons a revocation may give (RFC 5280 §5.3.1), by their CLI name.
 REVOCATION_REASONS: dict[str, x509.ReasonFlags] = {
@@ -414,17 +414,8 @@ class KeyStore:
 
     @staticmethod
     def _next_cert_id(state: dict[str, Any]) -> str:
-        """The next free id in base 36 order: 0001, 0002, … 000Z, 0010, …"""
-        taken = {e["cert_id"] for e in state["certificates"]}
-        number = 1
-        while True:
-            digits, n = "", number
-            for _ in range(4):
-                n, rem = divmod(n, 36)
-                digits = _ID_ALPHABET[rem] + digits
-            if digits not in taken:
-                return digits
-            number += 1
+        """The next free id from :data:`keys.pki.FIRST_CERT_ID` on, in base 36 order."""
+        return next_cert_id({e["cert_id"] for e in state["certificates"]})
 
     def _issue(
         self,

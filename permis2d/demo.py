@@ -4,12 +4,18 @@ Step by step, each idempotent so that a second ``make run`` reuses what the firs
 create the dev PKI (CA ``FR00``, the specification's test range) if missing, export its trust
 folder, migrate and seed the registry, issue a demo ADCS for a seeded driver into the data dir,
 check it with the verifier library exactly as a checker would (scan the PDF, verify the text),
-then serve the verifier page on 127.0.0.1 with the dev trust folder until Ctrl-C.
+create the demo login (a confirmed portal account linked to that driver, new password each run),
+then serve the driver portal (127.0.0.1:8000, a child process) and the verifier page
+(127.0.0.1:8001, with the dev trust folder) until Ctrl-C, which stops both.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import click
 
@@ -25,7 +31,7 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     from issuer.service import Issuer
     from keys import KeyStore
     from registry.db import make_engine, session_factory, upgrade_schema
-    from registry.listing import list_drivers
+    from registry.listing import first_clean_driver
     from registry.seed import seed_registry
 
     store = KeyStore.open(settings)
@@ -43,29 +49,46 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
         report = seed_registry(session, count=40, seed=2024, asof=today)
     click.echo(f"Registry: {report.present + report.added} demo drivers"
                + (f" ({report.added} added)" if report.added else " (already seeded)"))
-    with sessions() as session:
-        drivers = list_drivers(session, asof=today)
-    valid = [d for d in drivers if d.get("state") == "valid"] or drivers
-    neph = valid[0]["neph"]
+    with sessions() as session:  # one bounded query, not a listing of the whole registry
+        neph = first_clean_driver(session, asof=today)
+    if neph is None:
+        raise click.ClickException("the registry holds no driver with a clean, valid licence")
     issuer = Issuer(settings, engine=engine, keystore=store)
     issued = issuer.issue(DocumentKind.ADCS, neph, on=today, now=now, requested_by="demo",
                           out_dir=settings.issued_dir)
     return neph, issued
 
 
+def _with_demo_verifier_url(settings: Settings, host: str, port: int) -> Settings:
+    """Print this demo's verifier page on the documents, unless a URL was configured.
+
+    ``PERMIS2D_VERIFIER_URL`` is the address printed on documents; left at its default, a demo
+    serving on another port would print a page that is not there.
+    """
+    default = next(f.default for f in dataclasses.fields(Settings) if f.name == "verifier_url")
+    if settings.verifier_url != default or port == 0:  # configured, or a port not yet known
+        return settings
+    return dataclasses.replace(settings, verifier_url=f"http://{host}:{port}/")
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
               help="Default PERMIS2D_VERIFIER_PORT (8001).")
+@click.option("--portal-port", type=click.IntRange(0, 65535), default=None,
+              help="Default PERMIS2D_ISSUER_PORT (8000).")
 @click.option("--no-serve", is_flag=True, help="Prepare and check the demo document, then exit.")
 @click.pass_obj
-def demo_command(settings: Settings, host: str, port: int | None, no_serve: bool) -> None:
-    """Start the product with demo data: PKI, registry, a demo ADCS and the verifier page."""
+def demo_command(settings: Settings, host: str, port: int | None, portal_port: int | None,
+                 no_serve: bool) -> None:
+    """Start the product with demo data: PKI, registry, a demo ADCS, the portal and verifier."""
     from verifier.policy import verify_text
     from verifier.scan import scan
     from verifier.serve import serve_verifier
     from verifier.trust import TrustStore
 
+    port = settings.verifier_port if port is None else port
+    settings = _with_demo_verifier_url(settings, host, port)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     today = french_today(now)
     neph, issued = _prepare(settings, today, now)
@@ -77,9 +100,52 @@ def demo_command(settings: Settings, host: str, port: int | None, no_serve: bool
     click.echo(f"  document {issued.document_id}, checked by the verifier library: {verdict}")
     if verdict != "valid":
         raise click.ClickException("the demo document does not verify: see the reasons above")
+    email, password = _demo_login(settings, neph, today, now)
+    click.echo(f"  verification URL printed on it: {settings.verifier_url}")
+    click.echo(f"Demo login for the portal: {email} / {password}  (NEPH {neph})")
     if no_serve:
         return
-    port = settings.verifier_port if port is None else port
+    portal_port = settings.issuer_port if portal_port is None else portal_port
+    portal = _spawn_portal(settings, host, portal_port)
     click.echo("")
+    click.echo(f"Driver portal: http://{host}:{portal_port}/  — log in with the demo login above")
     click.echo(f"Verifier page: http://{host}:{port}/  — drop the PDF above on it (Ctrl-C stops)")
-    serve_verifier(settings, host, port, [settings.trust_dir])
+    try:
+        serve_verifier(settings, host, port, [settings.trust_dir])
+    finally:
+        if portal.poll() is None:
+            portal.terminate()
+        try:
+            portal.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            portal.kill()
+
+
+def _demo_login(settings: Settings, neph: str, today: dt.date,
+                now: dt.datetime) -> tuple[str, str]:
+    """The demo account (confirmed, linked to ``neph``) with a new password."""
+    from issuer.web.demo_account import ensure_demo_account
+    from registry.db import make_engine, session_factory
+    from registry.records import load_driver_record
+
+    engine = make_engine(settings.database_url or "")
+    try:
+        with session_factory(engine)() as session:
+            record = load_driver_record(session, neph, asof=today)
+        return ensure_demo_account(engine, record, now=now.replace(tzinfo=None))
+    finally:
+        engine.dispose()
+
+
+def _spawn_portal(settings: Settings, host: str, port: int) -> subprocess.Popen[bytes]:
+    """The portal's gunicorn in a child process, on the same data dir and database."""
+    env = dict(os.environ)
+    env["PERMIS2D_DATA_DIR"] = str(settings.data_dir)
+    env["PERMIS2D_VERIFIER_URL"] = settings.verifier_url  # what the portal's documents print
+    if settings.database_url:
+        env["PERMIS2D_DATABASE_URL"] = settings.database_url
+    if settings.key_passphrase:
+        env["PERMIS2D_KEY_PASSPHRASE"] = settings.key_passphrase
+    settings.flask_secret_key()  # created once here, not raced by the portal's workers
+    return subprocess.Popen([sys.executable, "-m", "issuer.web.serve", "--host", host,
+                             "--port", str(port)], env=env)

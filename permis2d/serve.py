@@ -1,6 +1,7 @@
 """``permis2d serve``: run the web services under gunicorn.
 
-Only the verifier service exists so far; the issuer's portal will join this group.
+``permis2d serve verifier`` (127.0.0.1:8001) and ``permis2d serve issuer`` (the driver portal,
+127.0.0.1:8000).
 """
 
 from __future__ import annotations
@@ -28,18 +29,36 @@ def serve_group() -> None:
               help="Trust folder, certificate folder or TSL XML (repeatable); "
                    "default PERMIS2D_VERIFIER_TRUST.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None)
+@click.option("--tsl-signer", "tsl_signers", multiple=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="Certificate of a pinned TSL signer (repeatable); default PERMIS2D_TSL_SIGNERS.")
 @click.pass_obj
 def serve_verifier_command(settings: Settings, host: str, port: int | None,
-                           trust_paths: tuple[Path, ...], workers: int | None) -> None:
+                           trust_paths: tuple[Path, ...], workers: int | None,
+                           tsl_signers: tuple[Path, ...]) -> None:
     """Serve the verification API and page. Ctrl-C stops it."""
     from verifier.serve import serve_verifier
     from verifier.trust import TrustStoreError
 
     try:
         serve_verifier(settings, host, settings.verifier_port if port is None else port,
-                       trust_paths, workers=workers)
+                       trust_paths, workers=workers, tsl_signers=tsl_signers)
     except TrustStoreError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@serve_group.command("issuer")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Default PERMIS2D_ISSUER_PORT (8000); 0 picks a free port.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None)
+@click.pass_obj
+def serve_issuer_command(settings: Settings, host: str, port: int | None,
+                         workers: int | None) -> None:
+    """Serve the driver portal (accounts, points, documents). Ctrl-C stops it."""
+    from issuer.web.serve import serve_issuer
+
+    serve_issuer(settings, host, settings.issuer_port if port is None else port, workers=workers)
 
 
 @serve_group.command("franceconnect-sim")

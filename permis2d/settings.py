@@ -84,6 +84,7 @@ class Settings:
     key_passphrase: str | None = _setting("PERMIS2D_KEY_PASSPHRASE", _str, repr=False)
     ca_id: str = _setting("PERMIS2D_CA_ID", _ca_id, "FR00")
     verifier_trust: tuple[Path, ...] = _setting("PERMIS2D_VERIFIER_TRUST", _paths, ())
+    tsl_signers: tuple[Path, ...] = _setting("PERMIS2D_TSL_SIGNERS", _paths, ())
     verifier_url: str = _setting("PERMIS2D_VERIFIER_URL", _str, "http://127.0.0.1:8001/")
     issuer_url: str = _setting("PERMIS2D_ISSUER_URL", _str, "http://127.0.0.1:8000/")
     verifier_port: int = _setting("PERMIS2D_VERIFIER_PORT", _port, 8001)
@@ -92,6 +93,9 @@ class Settings:
     fc_issuer: str | None = _setting("PERMIS2D_FC_ISSUER", _str)
     fc_client_id: str | None = _setting("PERMIS2D_FC_CLIENT_ID", _str)
     fc_client_secret: str | None = _setting("PERMIS2D_FC_CLIENT_SECRET", _str, repr=False)
+    smtp_url: str | None = _setting("PERMIS2D_SMTP_URL", _str, repr=False)
+    mail_from: str = _setting("PERMIS2D_MAIL_FROM", _str, "permis2d <no-reply@permis2d.invalid>")
+    font_dir: Path | None = _setting("PERMIS2D_FONT_DIR", _path)  # else fontconfig (fc-match)
 
     def __post_init__(self) -> None:
         if self.data_dir is None:
@@ -129,6 +133,11 @@ class Settings:
     def issued_dir(self) -> Path:
         """Where issued PDFs are written by default."""
         return self.data_dir / "issued"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where the portal writes its e-mails (RFC 5322 files) when no SMTP URL is set."""
+        return self.data_dir / "outbox"
 
     @property
     def trust_dir(self) -> Path:

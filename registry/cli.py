@@ -126,24 +126,61 @@ def seed_command(settings: Any, count: int, seed_value: int, asof: date | None) 
         click.echo(f"already seeded: all {report.present} drivers present, nothing changed")
 
 
+# registry.listing's DEFAULT_PAGE_SIZE and MAX_PAGE_SIZE (a test keeps them equal): importing it
+# here would load SQLAlchemy for every permis2d command.
+_PAGE_DEFAULT, _PAGE_MAX = 100, 500
+
+
+def _after_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--after`` is a NEPH (the last one of the previous page), checked like any NEPH."""
+    from registry.writes import validate_neph
+
+    if value is None:
+        return None
+    try:
+        return validate_neph(value)
+    except RegistryValidationError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @registry_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of objects.")
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help='One JSON object: {"asof", "drivers": [...], "next_after"} (null on the last page).',
+)  # fmt: skip
+@click.option(
+    "--after", metavar="NEPH", default=None, callback=_after_option,
+    help="List the drivers whose NEPH sorts after this one (the previous page's next_after).",
+)  # fmt: skip
+@click.option(
+    "--limit", type=click.IntRange(1, _PAGE_MAX), default=_PAGE_DEFAULT,
+    show_default=True, help="Drivers per page.",
+)  # fmt: skip
 @_ASOF
 @click.pass_obj
-def list_command(settings: Any, as_json: bool, asof: date | None) -> None:
-    """List the drivers: NEPH, name, licence state and points balance at --asof."""
+def list_command(
+    settings: Any, as_json: bool, after: str | None, limit: int, asof: date | None
+) -> None:
+    """List one page of drivers in NEPH order: NEPH, name, licence state and points at --asof.
+
+    Pages are keyset pages: the next one starts ``--after`` the last NEPH printed (given as
+    ``next_after`` in JSON, and on stderr in text), so each costs the same on any registry size.
+    """
     from registry.listing import list_drivers
 
+    day = _today(asof)
     sessions = _sessions(settings)
     with sessions() as session:
-        rows = list_drivers(session, asof=_today(asof))
+        page = list_drivers(session, asof=day, after=after, limit=limit)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False))
+        click.echo(json.dumps(page.to_json(day), ensure_ascii=False))
         return
     click.echo(f"{'NEPH':<19}  {'NAME':<40}  {'STATE':<19}  POINTS")
-    for row in rows:
+    for row in page.rows:
         name = f"{row['surname']} {' '.join(row['first_names'])}"[:40]
         click.echo(f"{row['neph']:<19}  {name:<40}  {row['state']:<19}  {row['balance']:>6}")
+    if page.next_after is not None:
+        click.echo(f"more drivers: permis2d registry list --after {page.next_after}", err=True)
 
 
 @registry_group.command("show")

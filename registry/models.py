@@ -120,7 +120,8 @@ class FirstName(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    driver_id: Mapped[int] = mapped_column(ForeignKey("drivers.id", ondelete="CASCADE"), index=True)
+    # No index of its own: uq_driver_first_names_position leads with driver_id (migration 0002).
+    driver_id: Mapped[int] = mapped_column(ForeignKey("drivers.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(40))
 
@@ -183,9 +184,8 @@ class Category(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    licence_id: Mapped[int] = mapped_column(
-        ForeignKey("licences.id", ondelete="CASCADE"), index=True
-    )
+    # No index of its own: uq_categories_licence_code leads with licence_id (migration 0002).
+    licence_id: Mapped[int] = mapped_column(ForeignKey("licences.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(3))
     obtained_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
@@ -206,9 +206,8 @@ class Restriction(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    category_id: Mapped[int] = mapped_column(
-        ForeignKey("categories.id", ondelete="CASCADE"), index=True
-    )
+    # No index of its own: uq_category_restrictions_code leads with category_id (migration 0002).
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(8))
 
 
@@ -227,9 +226,8 @@ class OffenceRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    licence_id: Mapped[int] = mapped_column(
-        ForeignKey("licences.id", ondelete="CASCADE"), index=True
-    )
+    # No index of its own: ix_offences_licence_effective leads with licence_id (migration 0002).
+    licence_id: Mapped[int] = mapped_column(ForeignKey("licences.id", ondelete="CASCADE"))
     committed_on: Mapped[date] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(80))
     natinf: Mapped[int] = mapped_column(Integer)

@@ -30,6 +30,7 @@ from gunicorn.app.base import BaseApplication
 
 from permis2d.settings import Settings
 from verifier.trust import TrustStore
+from verifier.tsl_signature import load_tsl_signers
 
 __all__ = ["main", "serve_verifier", "spawn_verifier", "stop_verifier"]
 
@@ -57,8 +58,11 @@ def serve_verifier(
     trust_paths: Sequence[Path | str] = (),
     *,
     workers: int | None = None,
+    tsl_signers: Sequence[Path | str] = (),
 ) -> None:
     """Serve the verifier on ``host:port`` until stopped; trust ``trust_paths``, else the setting.
+
+    ``tsl_signers`` (else ``PERMIS2D_TSL_SIGNERS``) pin the signers of the TSLs among them.
 
     Blocks. ``workers`` defaults to the number of CPUs (at least 2, at most 8).
     """
@@ -66,7 +70,10 @@ def serve_verifier(
 
     _log_to_stderr()
     paths = tuple(trust_paths) or settings.verifier_trust
-    trust = TrustStore.load(paths) if paths else TrustStore.empty()
+    pins = load_tsl_signers(tuple(tsl_signers) or settings.tsl_signers)
+    trust = TrustStore.load(paths, tsl_signers=pins) if paths else TrustStore.empty()
+    for note in trust.notes:  # e.g. a TSL whose signer is not pinned: the operator must see it
+        logging.getLogger("verifier.trust").warning("trust: %s", note)
     app = create_app(settings, trust)
     count = workers or min(8, max(2, os.cpu_count() or 2))
     options = {
@@ -167,8 +174,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=settings.verifier_port)
     parser.add_argument("--trust", action="append", default=[], type=Path)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--tsl-signer", action="append", default=[], type=Path)
     args = parser.parse_args(argv)
-    serve_verifier(settings, args.host, args.port, args.trust, workers=args.workers)
+    serve_verifier(settings, args.host, args.port, args.trust, workers=args.workers,
+                   tsl_signers=args.tsl_signer)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ A 2D-Doc header names its signer by two 4-character ids (spec §3.3, p.17–20):
 (*identifiant du certificat*, e.g. ``EDF1``). The spec's trust model (§4, "chaîne de confiance")
 maps them to X.509: the signing (leaf) certificate has subject CN = certificate id and issuer
 CN = CA id; the CA's certificate is published by ANTS in a trust service list (ETSI TS 102 231
-XML) whose ``TSPTradeName`` is the CA id and whose ``ServiceStatus`` ends in ``inaccord``.
+XML) whose ``TSPTradeName`` is the CA id and whose ``ServiceStatus`` is ``…/inaccord``
+(:mod:`verifier.tsl` reads the list, :mod:`verifier.tsl_signature` checks its signature).
 
 Sources, combined in one store (:meth:`TrustStore.load`, repeatable ``--trust``):
 
@@ -16,11 +17,16 @@ Sources, combined in one store (:meth:`TrustStore.load`, repeatable ``--trust``)
 Policy choices, made here once (fail closed, as sigstore's verifier does):
 
 * An empty store trusts nothing: every lookup misses.
-* Trust anchors are the CA certificates the operator handed over: a TSL service whose status ends
-  in ``inaccord``, or a CA certificate (basic constraints ``cA``, or self-signed) found in a folder
-  given with ``--trust``. An intermediate CA such as ``FR03`` (issued by "Certigna Root CA") is an
-  anchor by itself: the 2D-Doc trust list publishes the CA, not its root. The spec's test CA
-  ``FR00`` is therefore trusted only when its certificate is given.
+* Trust anchors are the CA certificates the operator handed over: a TSL service whose status is
+  exactly granted (:data:`verifier.tsl.GRANTED_STATUSES`), or a CA certificate (basic
+  constraints ``cA``, or self-signed) found in a folder given with ``--trust``. An
+  intermediate CA such as ``FR03`` (issued by "Certigna Root CA") is an anchor by itself: the
+  2D-Doc trust list publishes the CA, not its root. The spec's test CA ``FR00`` is therefore
+  trusted only when its certificate is given.
+* A TSL whose XML signature fails is refused. When the operator pins its signers
+  (``tsl_signers``: ``--tsl-signer``, ``PERMIS2D_TSL_SIGNERS``), it is used only when one of them
+  signed it; without pins it is used with a note naming its signer. A refused list stops the
+  load even inside a folder (:class:`TSLRefusedError`).
 * A CA certificate that any loaded TSL lists with another status (withdrawn, suspended…) is not
   an anchor, whatever folder also holds it.
 * A leaf is found by (issuer CN, subject CN), never by file name; its chain is trusted only when
@@ -48,8 +54,7 @@ import base64
 import binascii
 import re
 import warnings
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -62,13 +67,15 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from verifier.reasons import VerificationError
+from verifier.trust_errors import TrustStoreError, TSLRefusedError
+from verifier.tsl import read_tsl
 
 __all__ = [
     "CACertificate",
     "ChainStatus",
     "LeafCertificate",
     "RevocationStatus",
+    "TSLRefusedError",
     "TSLSource",
     "TrustMaterial",
     "TrustStore",
@@ -76,19 +83,9 @@ __all__ = [
     "load_material",
 ]
 
-_TSL_NS = "{http://uri.etsi.org/02231/v2#}"
-_IN_ACCORD = "inaccord"
 #: Files a trust folder may hold beside its certificates, skipped without a note.
 _NOT_CERTIFICATES = frozenset({".json", ".md", ".txt", ".html", ".sig", ".sha256"})
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.DOTALL)
-
-
-class TrustStoreError(VerificationError):
-    """A trust source cannot be used at all (missing path, unreadable file, broken TSL XML)."""
-
-    def __init__(self, msg: str, *, path: Path) -> None:
-        super().__init__(f"{msg} ({path})")
-        self.path = path
 
 
 class ChainStatus(Enum):
@@ -247,58 +244,37 @@ class TrustMaterial:
 
 
 class TSLSource:
-    """An ANTS trust service list (ETSI TS 102 231 XML): CA certificates and their status.
+    """An ANTS trust service list as trust material: its granted CAs anchor, the others distrust.
 
-    Each ``TrustServiceProvider`` gives the CA id in ``TSPInformation/TSPTradeName/Name`` and, per
-    ``TSPService``, a ``ServiceStatus`` URI and the CA certificate(s) in
-    ``ServiceDigitalIdentity/DigitalId/X509Certificate`` (Base64 DER). A service is an anchor only
-    when its status ends in ``inaccord``; any other status distrusts its certificates. The list's
-    own XML signature is not checked: the operator chose the file.
+    ``signers`` are the pinned signer certificates (:func:`verifier.tsl_signature.
+    load_tsl_signers`); reading and signature rules are in :func:`verifier.tsl.read_tsl`.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, signers: Sequence[x509.Certificate] = ()) -> None:
         self.path = path
+        self.signers = tuple(signers)
 
     def material(self) -> TrustMaterial:
-        """Parse the file into trust material; raise :class:`TrustStoreError` if it is no TSL."""
-        try:
-            root = ET.parse(self.path).getroot()  # noqa: S314 - operator-chosen trust file
-        # An XML declaration naming an unknown encoding ("UTF-1") raises LookupError, and one
-        # naming a codec expat cannot use ValueError (found by fuzz/fuzz_trust_load.py).
-        except (ET.ParseError, OSError, LookupError, ValueError) as exc:
-            raise TrustStoreError(f"not a readable TSL XML file: {exc}", path=self.path) from exc
-        if not root.tag.endswith("TrustServiceStatusList"):
-            raise TrustStoreError("XML file is not a trust service list", path=self.path)
-        out = TrustMaterial(from_tsl=True)
-        for index, tsp in enumerate(root.iter(f"{_TSL_NS}TrustServiceProvider")):
-            trade = f"{_TSL_NS}TSPInformation/{_TSL_NS}TSPTradeName/{_TSL_NS}Name"
-            names = [(n.text or "").strip() for n in tsp.iterfind(trade)]
-            ca_id = next((n for n in names if n), None)
-            if ca_id is None:
-                out.notes.append(f"{self.path}: provider #{index} has no TSPTradeName, skipped")
-                continue
-            for service in tsp.iter(f"{_TSL_NS}TSPService"):
-                self._service(service, ca_id, out)
+        """Read the list into trust material; raise :class:`TrustStoreError` if it is unusable."""
+        tsl = read_tsl(self.path, self.signers)
+        out = TrustMaterial(from_tsl=True, notes=list(tsl.notes))
+        for service in tsl.services:
+            for text in service.certificates:
+                try:
+                    der = base64.b64decode("".join(text.split()), validate=True)
+                    cert = _parsed(x509.load_der_x509_certificate(der))
+                except (binascii.Error, *_X509_ERRORS) as exc:
+                    out.notes.append(f"{self.path}: {service.ca_id}: unreadable X509Certificate "
+                                     f"({exc})")
+                    continue
+                if service.granted:
+                    source = f"{self.path} ({service.ca_id})"
+                    out.cas.append(CACertificate(service.ca_id, cert, True, source))
+                else:
+                    out.distrusted.add(_fingerprint(cert))
+                    out.notes.append(f"{self.path}: {service.ca_id} has status "
+                                     f"{service.status!r}: not trusted")
         return out
-
-    def _service(self, service: ET.Element, ca_id: str, out: TrustMaterial) -> None:
-        info = service.find(f"{_TSL_NS}ServiceInformation")
-        if info is None:
-            return
-        status = (info.findtext(f"{_TSL_NS}ServiceStatus") or "").strip().rstrip("/")
-        accepted = status.endswith(_IN_ACCORD)
-        for element in info.iter(f"{_TSL_NS}X509Certificate"):
-            try:
-                der = base64.b64decode("".join((element.text or "").split()), validate=True)
-                cert = _parsed(x509.load_der_x509_certificate(der))
-            except (binascii.Error, *_X509_ERRORS) as exc:
-                out.notes.append(f"{self.path}: {ca_id}: unreadable X509Certificate ({exc})")
-                continue
-            if accepted:
-                out.cas.append(CACertificate(ca_id, cert, True, f"{self.path} ({ca_id})"))
-            else:
-                out.distrusted.add(_fingerprint(cert))
-                out.notes.append(f"{self.path}: {ca_id} has status {status!r}: not trusted")
 
 
 def _parse_file(path: Path, out: TrustMaterial) -> None:
@@ -358,8 +334,13 @@ def _add_certificate(cert: x509.Certificate, source: str, out: TrustMaterial) ->
         out.leaves.append((cert, source))
 
 
-def load_material(path: Path | str) -> TrustMaterial:
-    """Read one trust source: a folder (recursively), a TSL XML file, or a PEM/DER file."""
+def load_material(
+    path: Path | str, *, tsl_signers: Sequence[x509.Certificate] = ()
+) -> TrustMaterial:
+    """Read one trust source: a folder (recursively), a TSL XML file, or a PEM/DER file.
+
+    ``tsl_signers`` pin the signers of every TSL found (:class:`TSLSource`).
+    """
     path = Path(path)
     if path.is_dir():
         out = TrustMaterial()
@@ -368,7 +349,9 @@ def load_material(path: Path | str) -> TrustMaterial:
                 continue  # manifests and notes, e.g. the trust.json of keys export-trust
             if child.suffix.lower() == ".xml":
                 try:
-                    out.extend(TSLSource(child).material())
+                    out.extend(TSLSource(child, tsl_signers).material())
+                except TSLRefusedError:
+                    raise  # never fall back to the folder's own CAs (fail closed)
                 except TrustStoreError as exc:
                     out.notes.append(str(exc))
             else:
@@ -376,7 +359,7 @@ def load_material(path: Path | str) -> TrustMaterial:
         return out
     if path.is_file():
         if path.suffix.lower() == ".xml":
-            return TSLSource(path).material()
+            return TSLSource(path, tsl_signers).material()
         out = TrustMaterial()
         _parse_file(path, out)
         if not (out.cas or out.leaves or out.crls):
@@ -433,15 +416,20 @@ class TrustStore:
         self._chain_cache: dict[int, tuple[LeafCertificate, ChainStatus]] = {}
 
     @classmethod
-    def load(cls, paths: Iterable[Path | str]) -> TrustStore:
-        """Combine trust sources (folders, TSL XML files, certificate files) into one store."""
+    def load(
+        cls, paths: Iterable[Path | str], *, tsl_signers: Sequence[x509.Certificate] = ()
+    ) -> TrustStore:
+        """Combine trust sources (folders, TSL XML files, certificate files) into one store.
+
+        ``tsl_signers``: the pinned TSL signers (:func:`verifier.tsl_signature.load_tsl_signers`).
+        """
         material = TrustMaterial()
         with warnings.catch_warnings():
             # Real CA certificates carry over-long name attributes (an organizationIdentifier of
             # 77 characters): cryptography warns about each; they are harmless for a verifier.
             warnings.filterwarnings("ignore", message="Attribute's length", category=UserWarning)
             for path in paths:
-                material.extend(load_material(path))
+                material.extend(load_material(path, tsl_signers=tsl_signers))
             return cls(material)
 
     @classmethod

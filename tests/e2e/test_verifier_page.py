@@ -1,104 +1,110 @@
-"""The verifier page in real headless Chromium against the real service under gunicorn."""
+"""The verifier page in real headless Chromium against the real service under gunicorn.
+
+Issue 9: two verdicts (green only when the document is valid *and* the licence allows driving),
+dates that cannot be misread, labelled fields, and the page as a phone user expects it (drop a
+file, an empty submit answered, the verdict announced and brought into view). axe-core checks
+every state for serious or critical accessibility violations.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import sys
-from collections.abc import Iterator
-from pathlib import Path
+import base64
 
 import pytest
 
-from verifier.serve import spawn_verifier, stop_verifier
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "verifier"))
-from verifier_documents import adcs_text, issuer_pdf, make_pki
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-# Set E2E_SCREENSHOTS=/some/dir to keep the screenshots for a human to look at.
-SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS")
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="/usr/bin/chromium is absent: install Debian's chromium "
-                                       "(make test does it as root) to run the page tests")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """A verifier trusting a fresh test CA, an issuer ADCS PDF, and a signed text."""
-    base = tmp_path_factory.mktemp("e2e-verifier")
-    store = make_pki(base / "keys", "FR99")
-    today = dt.date.today()
-    text, pdf = issuer_pdf(store, kind="adcs", issued=today)
-    pdf_path = base / "adcs.pdf"
-    pdf_path.write_bytes(pdf)
-    trust = store.export_trust(base / "trust")
-    process, url = spawn_verifier([trust], base / "data", base / "gunicorn.log")
-    try:
-        yield {"url": url, "pdf": pdf_path, "text": text, "base": base,
-               "rir": adcs_text(store, issued=today, kind="RIR")}
-    finally:
-        stop_verifier(process)
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[object]:
-    """One Playwright driver for the module (the sync API allows only one at a time)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: object) -> Iterator[object]:
-    """Debian's Chromium driven by Playwright."""
-    chromium = playwright.chromium.launch(  # type: ignore[attr-defined]
-        executable_path=str(CHROMIUM), args=ARGS)
-    yield chromium
-    chromium.close()
-
-
-def _shot(page: object, site: dict, name: str) -> None:
-    folder = Path(SCREENSHOTS) if SCREENSHOTS else site["base"]
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+from tests.e2e.conftest import DESKTOP, PHONE, STATES, axe_violations, csp_watch, shot
+from twoddoc import decode
+from twoddoc.dates import hex_to_date
 
 
 def _expires_fr(text: str) -> str:
     """DI 08 of an ADCS text, as the page prints it (JJ/MM/AAAA)."""
-    from twoddoc import decode
-    from twoddoc.dates import hex_to_date
-
     day = hex_to_date(decode(text, strict=False).get("08") or "")
     assert day is not None
     return day.strftime("%d/%m/%Y")
+
+
+def _verify_text(browser: object, site: dict, text: str, *, viewport: dict = PHONE,
+                 purpose: str | None = None, lang: str = "") -> object:
+    page = browser.new_page(viewport=viewport)  # type: ignore[attr-defined]
+    page.goto(site["url"] + "/" + (f"?lang={lang}" if lang else ""))
+    if purpose:
+        page.check(f"input[name=purpose][value={purpose}]")
+    page.fill("#text", text)
+    page.click("#verify-button")
+    page.locator("#verdict").wait_for(timeout=20_000)
+    return page
+
+
+def _no_mid_word_split(page: object) -> None:
+    """Nothing overflows a 390 px screen and no one-word value wraps inside the word."""
+    assert page.evaluate(  # type: ignore[attr-defined]
+        "document.documentElement.scrollWidth <= window.innerWidth")
+    split = page.evaluate("""() => [...document.querySelectorAll('dd .value')]
+        .filter((node) => !/\\s/.test(node.textContent.trim()))
+        .filter((node) => {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            const tops = [...range.getClientRects()].map((r) => Math.round(r.top));
+            return new Set(tops).size > 1; })
+        .map((node) => node.textContent)""")  # type: ignore[attr-defined]
+    assert split == []
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (DESKTOP, "desktop")])
 def test_upload_issuer_pdf_shows_green_verdict(browser: object, site: dict, viewport: dict,
                                                name: str) -> None:
     page = browser.new_page(viewport=viewport)  # type: ignore[attr-defined]
-    violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    violations = csp_watch(page)
     page.goto(site["url"] + "/")
-    _shot(page, site, f"verifier-{name}-empty")
+    shot(page, site, f"verifier-{name}-empty")
+    assert axe_violations(page) == []
     assert page.locator("h1").inner_text() == "Vérifier un permis de conduire"
     page.set_input_files("#file", str(site["pdf"]))
     verdict = page.locator("#verdict")
     verdict.wait_for(timeout=20_000)
-    assert verdict.get_attribute("data-valid") == "true"
-    assert "Document authentique et valide" in verdict.inner_text()
-    assert f"valable jusqu'au {_expires_fr(site['text'])}" in verdict.inner_text()
-    assert "DUPONT" in verdict.inner_text()
-    _shot(page, site, f"verifier-{name}-valid")
+    assert verdict.get_attribute("data-verdict") == "ok"
+    text = verdict.inner_text()
+    assert "Document authentique et valide" in text
+    assert "Conduite autorisée" in text
+    assert f"Attestation valable jusqu'au {_expires_fr(site['text'])}" in text
+    assert "DUPONT" in text and "MARIE, CLAIRE" in text and "29/02/1984" in text
+    # Announced and brought into view: the verdict's heading has the focus.
+    assert page.evaluate("document.activeElement.closest('#verdict') !== null")
+    assert verdict.is_visible() and verdict.bounding_box()["y"] < viewport["height"]
+    _no_mid_word_split(page)
+    shot(page, site, f"verifier-{name}-valid")
+    assert axe_violations(page) == []
     assert violations == []
+    page.close()
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_licence_that_does_not_allow_driving_is_red(browser: object, site: dict,
+                                                    state: str) -> None:
+    page = _verify_text(browser, site, site["states"][state], purpose="rental")
+    verdict = page.locator("#verdict")
+    assert verdict.get_attribute("data-verdict") == "ko"
+    assert verdict.get_attribute("data-valid") == "true"  # the paper itself is genuine
+    heading = verdict.locator("h2").inner_text()
+    assert heading == f"✖ Ce permis n'autorise pas la conduite — {STATES[state][1]}"
+    assert "document authentique" in verdict.inner_text()
+    assert "Document authentique et valide" not in verdict.inner_text()
+    _no_mid_word_split(page)
+    shot(page, site, f"verifier-phone-{state}")
+    assert axe_violations(page) == []
+    page.close()
+
+
+def test_expired_adcs_says_when_it_expired(browser: object, site: dict) -> None:
+    page = _verify_text(browser, site, site["expired"])
+    verdict = page.locator("#verdict")
+    assert verdict.get_attribute("data-verdict") == "ko"
+    text = verdict.inner_text()
+    assert f"a expiré le {_expires_fr(site['expired'])}" in verdict.locator("h2").inner_text()
+    assert "valable jusqu'au" not in text
+    shot(page, site, "verifier-phone-expired")
+    assert axe_violations(page) == []
     page.close()
 
 
@@ -115,60 +121,100 @@ def test_english_switch_and_forged_text_shows_red_verdict(browser: object, site:
     assert verdict.get_attribute("data-valid") == "false"
     assert "Document NOT valid" in verdict.inner_text()
     assert "The signature does not match the data" in verdict.inner_text()
-    _shot(page, site, "verifier-phone-forged-en")
+    assert "DURAND" not in verdict.inner_text()
+    shot(page, site, "verifier-phone-forged-en")
+    assert axe_violations(page) == []
     page.close()
 
 
-def test_police_purpose_pastes_text_and_sees_all_fields(browser: object, site: dict) -> None:
-    page = browser.new_page(viewport=DESKTOP)  # type: ignore[attr-defined]
+def test_old_rir_is_amber_and_asks_for_a_recent_adcs(browser: object, site: dict) -> None:
+    page = _verify_text(browser, site, site["old_rir"])
+    verdict = page.locator("#verdict")
+    assert verdict.get_attribute("data-verdict") == "warn"
+    text = verdict.inner_text()
+    assert "Document authentique, mais ancien" in text
+    assert "attestation de droits à conduire (ADCS) récente" in text
+    assert "il y a 4 mois" in text
+    shot(page, site, "verifier-phone-old-rir")
+    assert axe_violations(page) == []
+    page.close()
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_police_sees_labelled_fields_with_raw_codes(browser: object, site: dict, viewport: dict,
+                                                    name: str) -> None:
+    page = _verify_text(browser, site, site["states"]["suspended"], viewport=viewport,
+                        purpose="police")
+    fields = page.locator("dl.labelled").inner_text()
+    assert "État du permis" in fields and "SUSPENDU" in fields and "E5 = 47" in fields
+    assert "Numéro de dossier (NEPH)" in fields and "123456789012" in fields
+    assert "Date de naissance" in fields and "29/02/1984" in fields
+    _no_mid_word_split(page)
+    shot(page, site, f"verifier-{name}-police")
+    assert axe_violations(page) == []
+    page.close()
+
+
+def test_specimen_banner_for_the_test_ca(browser: object, site: dict) -> None:
+    page = _verify_text(browser, site, site["specimen"])
+    assert "Document de test" in page.locator("#verdict .specimen").inner_text()
+    page.close()
+    page = _verify_text(browser, site, site["rir"])
+    assert page.locator("#verdict .specimen").count() == 0
+    page.close()
+
+
+def test_dropped_file_is_verified(browser: object, site: dict) -> None:
+    page = browser.new_page(viewport=PHONE)  # type: ignore[attr-defined]
     page.goto(site["url"] + "/")
-    page.check("input[name=purpose][value=police]")
-    page.fill("#text", site["rir"])
-    page.click("#verify-button")
+    payload = base64.b64encode(site["pdf"].read_bytes()).decode("ascii")
+    transfer = page.evaluate_handle("""(b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], 'adcs.pdf', { type: 'application/pdf' }));
+        return data; }""", payload)
+    page.dispatch_event("#drop-zone", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#drop-zone", "drop", {"dataTransfer": transfer})
     verdict = page.locator("#verdict")
     verdict.wait_for(timeout=20_000)
-    assert verdict.get_attribute("data-valid") == "true"
-    page.click("details summary")
-    assert "123456789012" in verdict.inner_text()  # the NEPH: police only
+    assert verdict.get_attribute("data-verdict") == "ok"
+    assert page.url.startswith(site["url"])  # the browser did not navigate to the file
+    assert axe_violations(page) == []
     page.close()
 
 
-def _y4m(image_path: Path, picture: object, frames: int = 10) -> Path:
-    """A Y4M video (4:2:0) showing ``picture`` still: Chromium's fake camera plays it in a loop."""
-    import numpy as np
-    from PIL import Image
+def test_empty_submit_says_what_to_give_and_purpose_is_remembered(browser: object,
+                                                                  site: dict) -> None:
+    page = browser.new_page(viewport=PHONE)  # type: ignore[attr-defined]
+    page.goto(site["url"] + "/")
+    page.check("input[name=purpose][value=police]")
+    page.click("#verify-button")
+    message = page.locator("#empty")
+    message.wait_for(timeout=5_000)
+    assert "Rien à vérifier" in message.inner_text()
+    assert page.evaluate("document.activeElement.id") == "empty"
+    shot(page, site, "verifier-phone-empty-submit")
+    assert axe_violations(page) == []
+    page.reload()
+    assert page.is_checked("input[name=purpose][value=police]")
+    page.close()
 
-    gray = Image.new("L", (640, 480), 200)
-    gray.paste(picture, ((640 - picture.width) // 2, (480 - picture.height) // 2))  # type: ignore[attr-defined]
-    luma = np.asarray(gray, dtype=np.uint8).tobytes()
-    chroma = bytes([128]) * (320 * 240)
-    with image_path.open("wb") as out:
-        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
-        for _ in range(frames):
-            out.write(b"FRAME\n" + luma + chroma + chroma)
-    return image_path
 
-
-def test_live_camera_scan_with_a_fake_camera(playwright: object, site: dict) -> None:
-    from verifier.scan_testing import render_datamatrix
-
-    video = _y4m(site["base"] / "camera.y4m", render_datamatrix(site["rir"], module_px=5))
-    args = [*ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}"]
-    chromium = playwright.chromium.launch(  # type: ignore[attr-defined]
-        executable_path=str(CHROMIUM), args=args)
-    try:
-        page = chromium.new_page(viewport=PHONE)
-        page.goto(site["url"] + "/?lang=en")
-        page.click("#camera-button")
-        verdict = page.locator("#verdict")
-        verdict.wait_for(timeout=30_000)
-        assert verdict.get_attribute("data-valid") == "true"
-        assert "DUPONT" in verdict.inner_text()
-        assert page.locator("#camera").is_hidden()  # the camera stops once a code is read
-        _shot(page, site, "verifier-phone-camera-en")
-    finally:
-        chromium.close()
+def test_keyboard_focus_is_visible_on_every_control(browser: object, site: dict) -> None:
+    page = browser.new_page(viewport=PHONE)  # type: ignore[attr-defined]
+    page.goto(site["url"] + "/")
+    seen = set()
+    for _ in range(6):  # language, purpose (one radio group), file, camera, text, verify
+        page.keyboard.press("Tab")
+        style = page.evaluate("""() => { const node = document.activeElement;
+            const box = node.id === 'file' ? node.previousElementSibling : node;
+            const css = getComputedStyle(box);
+            const name = node.id || node.value || node.tagName;
+            return [name, css.outlineStyle, css.outlineWidth]; }""")
+        seen.add(style[0])
+        assert style[1] != "none" and style[2] != "0px", style
+    assert seen == {"lang-switch", "employer", "file", "camera-button", "text", "verify-button"}
+    page.close()
 
 
 def test_upload_without_a_code_explains_in_french(browser: object, site: dict) -> None:
@@ -183,4 +229,5 @@ def test_upload_without_a_code_explains_in_french(browser: object, site: dict) -
     verdict.wait_for(timeout=20_000)
     assert verdict.get_attribute("data-error") == "no_2ddoc_found"
     assert "Aucun code 2D-Doc trouvé" in verdict.inner_text()
+    assert axe_violations(page) == []
     page.close()

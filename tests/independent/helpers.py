@@ -21,9 +21,14 @@ PERMIS2D = BIN / "permis2d"
 
 
 def require_tools(*tools: str) -> None:
-    """Skip the calling test with a clear message when a command-line tool is absent."""
+    """Skip the calling test when a test tool is absent; fail when the product's script is.
+
+    The console script is the product under test: a checkout where it is missing is broken
+    (``make .venv/.installed`` installs it), and skipping would pass without testing anything.
+    """
     if not PERMIS2D.exists():
-        pytest.skip(f"the permis2d console script is not installed at {PERMIS2D}")
+        pytest.fail(f"the permis2d console script is not installed at {PERMIS2D} "
+                    "(run: make .venv/.installed)")
     for tool in tools:
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} not found on PATH (Debian package poppler-utils)")

@@ -101,7 +101,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
                      "PERMIS2D_KEY_PASSPHRASE": str(settings.key_passphrase)})
     run(["keys", "init"], env)
     run(["registry", "seed"], env)
-    drivers = json.loads(run(["registry", "list", "--json"], env).stdout)
+    drivers = json.loads(run(["registry", "list", "--json"], env).stdout)["drivers"]
 
     def pick(predicate: Callable[[dict], bool], what: str) -> dict:
         found = [d for d in drivers if predicate(d)]

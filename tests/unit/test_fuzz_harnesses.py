@@ -264,17 +264,24 @@ def test_duplicate_extension_never_anchors(tmp_path: Path) -> None:
     vector is the test-PKI leaf whose authority key identifier OID became a second subject key
     identifier (2.5.29.35 → 2.5.29.14), so its CA signature no longer holds either.
     """
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
     from fuzz._common import test_pki
     from verifier.trust import ChainStatus, TrustStore
 
     pki = test_pki()
     data = Path(__file__).resolve().parents[1] / "data" / "fuzz"
-    (tmp_path / "leaf.der").write_bytes(
-        (data / "trust_load__duplicate_extension.bin").read_bytes()[1:])
+    der = (data / "trust_load__duplicate_extension.bin").read_bytes()[1:]
+    (tmp_path / "leaf.der").write_bytes(der)
     (tmp_path / "ca.pem").write_bytes((pki.trust_dir / f"{pki.ca_id}.pem").read_bytes())
     store = TrustStore.load([tmp_path])
     assert store.ca_ids() == (pki.ca_id,)
-    (leaf,) = store.candidates(pki.ca_id, pki.cert_id)
+    # The recorded leaf keeps the certificate id it was cut with (0001, before the dev PKI's ids
+    # started at P2D1): look it up by its own subject CN.
+    cert_id = x509.load_der_x509_certificate(der).subject.get_attributes_for_oid(
+        NameOID.COMMON_NAME)[0].value
+    (leaf,) = store.candidates(pki.ca_id, cert_id)
     assert store.chain(leaf) is ChainStatus.BAD_SIGNATURE
 
 

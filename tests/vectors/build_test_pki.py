@@ -156,6 +156,42 @@ def tsl_xml(ca_id: str, ca: x509.Certificate, status: str) -> str:
 """
 
 
+def sign_tsl(
+    xml: bytes,
+    key: ec.EllipticCurvePrivateKey,
+    cert: x509.Certificate,
+    *,
+    reference_uri: str = "",
+) -> bytes:
+    """Sign a TSL as ETSI TS 102 231 §5.7 asks: an enveloped XML-DSig signature, child of the root.
+
+    ECDSA-SHA256 over exclusive C14N; the certificate goes in ``KeyInfo/X509Data``. A
+    ``reference_uri`` other than ``""`` signs only the element with that ``Id`` (a flaw).
+    """
+    import xmlsec
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    signature = xmlsec.template.create(
+        root, xmlsec.constants.TransformExclC14N, xmlsec.constants.TransformEcdsaSha256, ns="ds"
+    )
+    root.append(signature)
+    reference = xmlsec.template.add_reference(
+        signature, xmlsec.constants.TransformSha256, uri=reference_uri
+    )
+    xmlsec.template.add_transform(reference, xmlsec.constants.TransformEnveloped)
+    xmlsec.template.add_transform(reference, xmlsec.constants.TransformExclC14N)
+    xmlsec.template.add_x509_data(xmlsec.template.ensure_key_info(signature))
+    if reference_uri:
+        xmlsec.tree.add_ids(root, ["Id"])
+    signing_key = xmlsec.Key.from_memory(_key_pem(key), xmlsec.constants.KeyDataFormatPem, None)
+    signing_key.load_cert_from_memory(_pem(cert), xmlsec.constants.KeyDataFormatCertPem)
+    context = xmlsec.SignatureContext()
+    context.key = signing_key
+    context.sign(signature)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 def build(directory: Path, *, force: bool = False) -> Path:
     """Write the test PKI under ``directory``; leave an existing one alone unless ``force``."""
     directory = Path(directory)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from pathlib import Path
+from importlib import resources
 
 from flask import Flask, Response
 from PIL import Image
@@ -29,13 +29,13 @@ from permis2d.params import french_today
 from permis2d.settings import Settings
 from verifier.scan_limits import ScanLimits
 from verifier.trust import TrustStore
+from verifier.tsl_signature import load_tsl_signers
 from verifier.web.audit import AuditLog
 from verifier.web.errors import register_error_handlers
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def create_app(
@@ -52,8 +52,9 @@ def create_app(
 
     settings = settings or Settings.from_env()
     if trust is None:
-        trust = TrustStore.load(settings.verifier_trust) if settings.verifier_trust \
-            else TrustStore.empty()
+        trust = TrustStore.load(
+            settings.verifier_trust, tsl_signers=load_tsl_signers(settings.tsl_signers)
+        ) if settings.verifier_trust else TrustStore.empty()
     limits = limits or ScanLimits(max_bytes=MAX_BODY_BYTES)
     # Pillow's global guard follows our pixel limit (it warns above it and raises at twice it);
     # the scanner makes the warning an error and also checks the size itself.
@@ -61,8 +62,8 @@ def create_app(
 
     app = Flask(
         "verifier.web",
-        template_folder=str(REPO_ROOT / "templates"),
-        static_folder=str(Path(__file__).resolve().parent.parent / "static"),
+        template_folder=str(resources.files("permis2d.templates")),
+        static_folder=str(resources.files("verifier") / "static"),
         static_url_path="/static",
     )
     app.config.update(

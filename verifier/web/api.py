@@ -80,7 +80,7 @@ def verify() -> ResponseReturnValue:
     for result in results:
         audit.write(audit_record(result, when=now, purpose=purpose and purpose.value,
                                  channel=channel, at=at))
-    documents = [disclose(result, purpose) for result in results]
+    documents = [disclose(result, purpose, at) for result in results]
     body: dict[str, Any] = dict(documents[0])
     body.update({
         "purpose": purpose.value if purpose else None,
@@ -155,8 +155,8 @@ def _raw_body() -> bytes:
 
 
 def _purpose(value: object) -> Purpose | None:
-    if value in (None, ""):
-        return None
+    if value in (None, "") or (isinstance(value, str) and value.strip().lower() == "none"):
+        return None  # no stated purpose: the minimal answer (valid, reasons)
     if isinstance(value, str):
         value = value.strip().lower()
         if value in _PURPOSE_ALIASES:

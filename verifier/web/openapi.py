@@ -57,8 +57,19 @@ def _schemas() -> dict[str, Any]:
             "licence_state": {
                 "type": "object",
                 "required": ["code", "label"],
-                "properties": {"code": _NULLABLE_STR, "label": _NULLABLE_STR},
+                "properties": {"code": _NULLABLE_STR, "label": _NULLABLE_STR,
+                               "label_fr": _NULLABLE_STR, "label_en": _NULLABLE_STR},
             },
+            "freshness": {
+                "type": ["object", "null"],
+                "description": "RIR/RII only: issue date and age at `at`; past four months the "
+                               "licence state may have changed",
+                "properties": {"issued": {"type": "string", "format": "date"},
+                               "age_days": {"type": "integer"},
+                               "older_than_four_months": {"type": "boolean"}},
+            },
+            "truncated": {"type": "array", "items": {"type": "string"},
+                          "description": "DIs whose value the issuer cut to its maximum"},
             "validity": {
                 "type": "object",
                 "required": ["issued", "expires"],
@@ -70,6 +81,26 @@ def _schemas() -> dict[str, Any]:
             },
         },
     }
+    label = {"type": "string"}
+    driving = {
+        "type": "object",
+        "description": "What a type-AB document certifies about the right to drive (annex 13 "
+                       "state of DI E5, categories of DI E6); given to employer, rental and "
+                       "police when the signature verified. `allowed` is true only for the "
+                       "states that permit driving (VALIDE, code 50, and its exchanged/EU forms "
+                       "25, 36, 41) with at least one category.",
+        "required": ["allowed", "state", "categories", "message_fr", "message_en"],
+        "properties": {
+            "allowed": {"type": "boolean"},
+            "state": {"type": "object", "required": ["code", "label_fr", "label_en"],
+                      "properties": {"code": {**_NULLABLE_STR, "examples": ["47"]},
+                                     "label_fr": {**label, "examples": ["SUSPENDU"]},
+                                     "label_en": {**label, "examples": ["SUSPENDED"]}}},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "message_fr": label,
+            "message_en": label,
+        },
+    }
     result = {
         "type": "object",
         "required": ["valid", "reasons", "repaired", "notes"],
@@ -79,6 +110,9 @@ def _schemas() -> dict[str, Any]:
             "repaired": {"type": "boolean",
                          "description": "the text lost its separators and was repaired"},
             "document": _ref("DocumentSummary"),
+            "driving": _ref("Driving"),
+            "specimen": {"type": "boolean",
+                         "description": "signed under the test CA FR00: a specimen"},
             "checks": {"type": "object",
                        "additionalProperties": {"type": ["boolean", "null"]}},
             "header": {"type": ["object", "null"]},
@@ -129,7 +163,8 @@ def _schemas() -> dict[str, Any]:
         "properties": {"status": {"const": "ok"},
                        "trusted_cas": {"type": "array", "items": {"type": "string"}}},
     }
-    return {"Reason": reason, "DocumentSummary": summary, "DocumentResult": result,
+    return {"Reason": reason, "DocumentSummary": summary, "Driving": driving,
+            "DocumentResult": result,
             "VerifyResponse": response, "Error": error, "Health": health}
 
 
@@ -140,9 +175,10 @@ def _error_response(description: str) -> dict[str, Any]:
 
 def openapi_document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document, as served at ``/openapi.json``."""
-    purpose = {"type": "string", "enum": [p.value for p in Purpose],
+    purpose = {"type": "string", "enum": [p.value for p in Purpose] + ["none"],
                "description": "employer or rental: name, birth date, categories, state, "
-                              "validity; police: everything; absent: valid and reasons only"}
+                              "validity, driving; police: everything; absent or none: valid "
+                              "and reasons only"}
     at = {"type": "string", "format": "date",
           "description": "verification date; default: today in Europe/Paris"}
     verify = {

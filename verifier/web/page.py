@@ -1,9 +1,13 @@
 """The verifier page at ``/``: French by default, English with ``?lang=en``; the security headers.
 
 Why a page with no inline script and no external asset: it is opened on phones at a counter or a
-roadside check, often on poor networks, and it handles identity data. Everything (script, style)
-is served from ``verifier/static/``; the Content-Security-Policy allows only our own origin, and
-the camera only for this origin. The wording lives here, in one table per language, and reaches
+roadside check, often on poor networks, and it handles identity data. Everything (script, style,
+the zxing-wasm DataMatrix reader vendored by ``make web-assets``) is served from
+``verifier/static/``; the Content-Security-Policy allows only our own origin, the camera only for
+this origin, and adds exactly one thing for the camera: ``'wasm-unsafe-eval'``, which lets the
+page compile the vendored WebAssembly reader (CSP Level 3) and nothing else. The camera frames
+are decoded on the phone and only the decoded text is sent: no image of a person's document
+leaves the device. The wording lives here, in one table per language, and reaches
 the script as a JSON data block (not executable, so the CSP holds).
 """
 
@@ -16,7 +20,8 @@ __all__ = ["CSP", "MESSAGES", "bp", "security_headers"]
 bp = Blueprint("verify_page", __name__)
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data: blob:; "
     "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
@@ -43,7 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "valid": "Document authentique et valide",
         "invalid": "Document NON valide",
         "reasons": "Motifs",
-        "until": "valable jusqu'au",
+        "until": "Attestation valable jusqu'au",
         "name": "Nom",
         "first_names": "Prénoms",
         "birth_date": "Date de naissance",
@@ -70,6 +75,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "repaired": "Le texte avait perdu ses séparateurs (lecteur en mode clavier) : réparé.",
         "all_fields": "Contenu complet du code",
         "others": "Autres codes trouvés",
+        "drop_hint": "ou déposez le fichier sur cette page",
+        "camera_video": "Image de la caméra",
+        "camera_loading": "Préparation du lecteur…",
+        "camera_searching": "Recherche du code… placez le code 2D\u2011Doc dans le cadre.",
+        "camera_https": "La caméra a besoin d'une connexion sécurisée (HTTPS) : ouvrez cette "
+                        "page par une adresse https://, ou envoyez une photo du document.",
+        "camera_timeout": "Aucun code lu en 20 secondes. Éclairez bien le document, tenez le "
+                          "téléphone à 15–20 cm, immobile, le code entier dans le cadre, puis "
+                          "réessayez.",
+        "empty": "Rien à vérifier : choisissez une photo ou un PDF, scannez le code avec la "
+                 "caméra, ou collez le texte lu par un lecteur de codes.",
+        "result": "Résultat de la vérification",
+        "not_allowed": "Ce permis n'autorise pas la conduite",
+        "authentic": "document authentique",
+        "allowed": "Conduite autorisée",
+        "categories_in_force": "catégories",
+        "expired": "a expiré le",
+        "stale_title": "Document authentique, mais ancien",
+        "stale": "L'état du permis a pu changer depuis : demandez une attestation de droits à "
+                 "conduire (ADCS) récente.",
+        "issued_age": "Établi le {date}, il y a {age}",
+        "days": "jours", "day": "jour", "months": "mois", "month": "mois",
+        "specimen": "Document de test — signé par l'autorité de test FR00 (spécimen, sans "
+                    "valeur)",
+        "code": "code",
+        "cut": " … (tronqué)",
+        "place": "Lieu de naissance",
+        "points": "Solde de points",
         "switch": "English",
         "switch_lang": "en",
         "noscript": "Cette page a besoin de JavaScript. L'API reste utilisable : "
@@ -97,7 +130,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "valid": "Authentic and valid document",
         "invalid": "Document NOT valid",
         "reasons": "Reasons",
-        "until": "valid until",
+        "until": "Attestation valid until",
         "name": "Last name",
         "first_names": "First names",
         "birth_date": "Date of birth",
@@ -124,6 +157,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "repaired": "The text had lost its separators (keyboard-mode reader): repaired.",
         "all_fields": "Full content of the code",
         "others": "Other codes found",
+        "drop_hint": "or drop the file on this page",
+        "camera_video": "Camera view",
+        "camera_loading": "Preparing the reader…",
+        "camera_searching": "Looking for the code… hold the 2D\u2011Doc code inside the frame.",
+        "camera_https": "The camera needs a secure connection (HTTPS): open this page at an "
+                        "https:// address, or send a photo of the document.",
+        "camera_timeout": "No code read in 20 seconds. Light the document well, hold the phone "
+                          "15–20 cm away and still, the whole code inside the frame, then try "
+                          "again.",
+        "empty": "Nothing to verify: choose a photo or a PDF, scan the code with the camera, "
+                 "or paste the text read by a barcode reader.",
+        "result": "Verification result",
+        "not_allowed": "This licence does not allow driving",
+        "authentic": "authentic document",
+        "allowed": "Driving allowed",
+        "categories_in_force": "categories",
+        "expired": "expired on",
+        "stale_title": "Authentic document, but old",
+        "stale": "The licence state may have changed since: ask for a recent driving "
+                 "entitlement attestation (ADCS).",
+        "issued_age": "Issued on {date}, {age} ago",
+        "days": "days", "day": "day", "months": "months", "month": "month",
+        "specimen": "Test document — signed by the test authority FR00 (specimen, no value)",
+        "code": "code",
+        "cut": " … (cut)",
+        "place": "Place of birth",
+        "points": "Points balance",
         "switch": "Français",
         "switch_lang": "fr",
         "noscript": "This page needs JavaScript. The API still works: POST /api/v1/verify.",

@@ -25,6 +25,9 @@ from issuer.kinds import DocumentKind
 from issuer.log import IssuanceLog, text_digest
 from issuer.service import Issuer
 from twoddoc import decode, verify_signature
+from verifier.policy import verify_text
+from verifier.scan import scan
+from verifier.trust import TrustStore
 
 ON = date(2026, 10, 31)
 NOW = datetime(2026, 10, 31, 10, 5)
@@ -95,14 +98,12 @@ def test_barcode_reads_back_from_pdf_image_and_200_dpi_page(
 
 def test_adcs_is_valid_until_expiry_and_expired_the_day_after(issuer: Issuer,
                                                                tmp_path: Path) -> None:
-    policy = pytest.importorskip("verifier.policy")
-    trust_mod = pytest.importorskip("verifier.trust")
     issued = issuer.issue(DocumentKind.ADCS, NEPHS[0], on=ON, now=NOW, requested_by="test")
     assert issued.payload.expires_on == date(2027, 2, 28)
     folder = issuer.keystore.export_trust(tmp_path / "trust")
-    trust = trust_mod.TrustStore.load([folder])
-    on_last_day = policy.verify_text(issued.text, trust, at=date(2027, 2, 28)).to_json()
-    day_after = policy.verify_text(issued.text, trust, at=date(2027, 3, 1)).to_json()
+    trust = TrustStore.load([folder])
+    on_last_day = verify_text(issued.text, trust, at=date(2027, 2, 28)).to_json()
+    day_after = verify_text(issued.text, trust, at=date(2027, 3, 1)).to_json()
     assert on_last_day["valid"] is True
     assert on_last_day["checks"]["document_not_expired"] is True
     assert day_after["checks"]["document_not_expired"] is False
@@ -115,16 +116,18 @@ def test_pdf_text_metadata_and_wording(issuer: Issuer, tmp_path: Path) -> None:
                           out=out)
     reader = pypdf.PdfReader(out)
     text = reader.pages[0].extract_text()
-    for words in ("RÉPUBLIQUE", "Attestation de droits à conduire sécurisée", "LEFÈVRE",
+    for words in ("Système national des permis de conduire",
+                  "Attestation de droits à conduire sécurisée", "LEFÈVRE",
                   "Françoise", "Saint-Étienne", "29/02/1984", "120375100001",
-                  "Valable jusqu'au 28/02/2027", "2D-DOC", issued.document_id,
+                  "Attestation valable jusqu'au 28/02/2027", "2D-DOC", issued.document_id,
                   issuer.settings.verifier_url, "Restrictions de ce permis : B (78)",
                   "non couvertes par la signature",
                   "Page 1 / 1"):
         assert words in text, words
     meta = reader.metadata
     assert meta.title.startswith("Attestation de droits à conduire sécurisée")
-    assert "Ministère de l'Intérieur" in meta.author
+    assert meta.author.startswith("permis2d")
+    assert "RÉPUBLIQUE" not in text and "Liberté" not in text  # neutral look, no State brand
     assert meta.creation_date.replace(tzinfo=None) == NOW
     fonts = {str(font) for page in reader.pages
              for font in page["/Resources"]["/Font"].values()
@@ -203,15 +206,12 @@ def test_rii_history_shows_each_event_with_its_own_points(issuer: Issuer, tmp_pa
 @pytest.mark.parametrize("kind", list(DocumentKind), ids=lambda k: k.value)
 def test_verifier_scanner_reads_our_pdf_and_says_valid(issuer: Issuer, tmp_path: Path,
                                                        kind: DocumentKind) -> None:
-    scan_module = pytest.importorskip("verifier.scan")
-    policy = pytest.importorskip("verifier.policy")
-    trust_module = pytest.importorskip("verifier.trust")
     out = tmp_path / f"{kind.value}.pdf"
     issued = issuer.issue(kind, NEPHS[0], on=ON, now=NOW, requested_by="test", out=out)
-    texts = scan_module.scan(out)
+    texts = scan(out)
     assert set(texts) == {issued.text}
-    trust = trust_module.TrustStore.load([issuer.keystore.export_trust(tmp_path / "trust")])
-    report = policy.verify_text(texts[0], trust, at=ON).to_json()
+    trust = TrustStore.load([issuer.keystore.export_trust(tmp_path / "trust")])
+    report = verify_text(texts[0], trust, at=ON).to_json()
     assert report["valid"] is True, report["reasons"]
 
 

@@ -61,7 +61,7 @@ def test_seed_list_show_and_refusals_in_a_real_process(database_url: str, tmp_pa
     assert seeded.returncode == 0, seeded.stderr
     assert "added 15 drivers" in seeded.stdout
     listed = run(database_url, tmp_path, "registry", "list", "--json", "--asof", ASOF)
-    rows = json.loads(listed.stdout)
+    rows = json.loads(listed.stdout)["drivers"]
     assert len(rows) == 15
     assert {"invalidated", "suspended", "cancelled"} <= {r["state"] for r in rows}
     shown = run(database_url, tmp_path, "registry", "show", rows[0]["neph"], "--asof", ASOF)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from permis2d.params import french_today
 from permis2d.settings import Settings
-from verifier.scan_testing import render_datamatrix
+from tests.support.symbols import render_datamatrix
 from verifier.trust import TrustStore
 from verifier.web import create_app
 from verifier.web.api import LIVE_BUDGET_SECONDS
@@ -107,7 +107,8 @@ def test_rental_purpose_discloses_no_neph_and_no_raw_fields(settings_for: Settin
         "/api/v1/verify", json={"text": texts[0].valid_rir, "purpose": "rental"}).json
     assert body["valid"] is True
     assert set(body) == {"valid", "reasons", "repaired", "notes", "document", "purpose", "at",
-                         "count", "documents"}
+                         "count", "documents", "driving", "specimen"}
+    assert body["driving"]["allowed"] is True
     assert body["document"]["validity"]["expires"] is None  # an RIR has no DI 08
     assert "123456789012" not in str(body)
 

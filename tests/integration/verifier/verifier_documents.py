@@ -1,4 +1,4 @@
-"""Signed ADCS/RIR texts for the verifier's tests, from a throw-away test PKI (keys.testing).
+"""Signed ADCS/RIR texts for the verifier's tests, from a throw-away test PKI (tests.support.pki).
 
 Why not literals: every text is signed at test time by a real PKI with the dates the test needs
 (an ADCS expired yesterday, a certificate revoked after issuance), through the real codec.
@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from keys.store import KeyStore
-from keys.testing import make_test_pki
+from tests.support.pki import make_test_pki
 from twoddoc import Header, encode
 from twoddoc.dates import date_to_hex
 
@@ -30,14 +30,15 @@ def export_trust(store: KeyStore, directory: Path) -> Path:
 
 
 def adcs_text(store: KeyStore, *, issued: dt.date, kind: str = "APC",
-              expires: dt.date | None = None, document_id: str = "ADCS00000042") -> str:
+              expires: dt.date | None = None, document_id: str = "ADCS00000042",
+              state: str = "50") -> str:
     """A signed type-AB text: ADCS (``E4=APC``, DI 08 expiry = issued + 4 months) or RIR/RII."""
     active = store.active_signer()
     header = Header(version=4, ca_id=active.ca_id, cert_id=active.cert_id, emission_date=issued,
                     signature_date=issued, doc_type="AB", perimeter="01", country="FR")
     fields: list[tuple[str, str]] = [
         ("6H", "MME"), ("6G", HOLDER["6G"]), ("60", HOLDER["60"]), ("69", HOLDER["69"]),
-        ("6A", "LYON"), ("AC", "123456789012"), ("E4", kind), ("E5", "50"),
+        ("6A", "LYON"), ("AC", "123456789012"), ("E4", kind), ("E5", state),
         ("E8", issued.strftime("%d%m%Y") + "0930"), ("09", "0001"),
         ("E6", "AM B1 B"),
     ]
@@ -61,7 +62,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def issuer_pdf(store: KeyStore, *, kind: str = "adcs", issued: dt.date,
-               document_id: str = "ADCS00000077") -> tuple[str, bytes]:
+               document_id: str = "ADCS00000077", state: str = "VALIDE") -> tuple[str, bytes]:
     """A PDF made by the real issuer (``issuer.service.issue_from_facts``): text and bytes."""
     from issuer.facts import CategoryLine, DriverFacts
     from issuer.kinds import DocumentKind
@@ -70,7 +71,7 @@ def issuer_pdf(store: KeyStore, *, kind: str = "adcs", issued: dt.date,
 
     facts = DriverFacts(
         neph="123456789012", civility="MME", surname="Dupont", given_names=("Marie", "Claire"),
-        birth_date=HOLDER["69"], birth_place="Lyon", state="VALIDE",
+        birth_date=HOLDER["69"], birth_place="Lyon", state=state,
         categories=(CategoryLine("B", dt.date(2003, 5, 12)),
                     CategoryLine("AM", dt.date(2000, 3, 1))),
         data_as_of=dt.datetime.combine(issued, dt.time(9, 30)), points_balance=12,

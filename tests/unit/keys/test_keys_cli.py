@@ -16,13 +16,13 @@ def _run(settings, *args):
 def test_keys_lifecycle_through_the_cli(settings, tmp_path):
     result = _run(settings, "keys", "init")
     assert result.exit_code == 0, result.output
-    assert "FR00" in result.output and "0001" in result.output
+    assert "FR00" in result.output and "P2D1" in result.output
     assert _run(settings, "keys", "rotate").exit_code == 0
-    revoke = _run(settings, "keys", "revoke", "0001", "--reason", "superseded")
+    revoke = _run(settings, "keys", "revoke", "P2D1", "--reason", "superseded")
     assert revoke.exit_code == 0 and "CRL" in revoke.output
     listing = json.loads(_run(settings, "keys", "list", "--json").output)
     assert [(c["cert_id"], c["status"]) for c in listing["certificates"]] == [
-        ("0001", "revoked"), ("0002", "active")]
+        ("P2D1", "revoked"), ("P2D2", "active")]
     out = tmp_path / "trust"
     assert _run(settings, "keys", "export-trust", str(out)).exit_code == 0
     assert (out / "FR00.pem").exists() and (out / "FR00.crl.pem").exists()

@@ -41,8 +41,8 @@ def test_init_creates_ca_and_active_certificate_named_as_the_spec_requires(store
     active = store.active_signer()
     assert _cn(ca.subject) == "FR00" == _cn(ca.issuer)
     assert ca.extensions.get_extension_for_class(x509.BasicConstraints).value.ca is True
-    assert (active.ca_id, active.cert_id) == ("FR00", "0001")
-    assert _cn(active.certificate.subject) == "0001"
+    assert (active.ca_id, active.cert_id) == ("FR00", "P2D1")
+    assert _cn(active.certificate.subject) == "P2D1"
     assert _cn(active.certificate.issuer) == "FR00"
     # The leaf is really signed by the CA.
     active.certificate.verify_directly_issued_by(ca)
@@ -73,7 +73,7 @@ def test_other_curves_of_the_spec_use_their_hash(tmp_path, curve, length, hash_c
 
 
 def test_private_keys_are_encrypted_at_rest_with_mode_0600(store):
-    for path in [store.directory / "ca.key.pem", store.directory / "certs" / "0001.key.pem"]:
+    for path in [store.directory / "ca.key.pem", store.directory / "certs" / "P2D1.key.pem"]:
         pem = path.read_bytes()
         assert b"ENCRYPTED PRIVATE KEY" in pem
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -85,7 +85,7 @@ def test_wrong_passphrase_is_a_clear_error_without_key_material(store):
     other = KeyStore(store.directory, b"wrong")
     with pytest.raises(PassphraseError) as info:
         other.active_signer()
-    assert "0001.key.pem" in str(info.value)
+    assert "P2D1.key.pem" in str(info.value)
     assert "wrong" not in str(info.value).replace("wrong PERMIS2D", "")
 
 
@@ -104,15 +104,15 @@ def test_operations_before_init_say_what_to_do(tmp_path):
 
 def test_rotate_activates_a_new_certificate_and_keeps_the_old_trusted(store):
     info = store.rotate(now=NOW + dt.timedelta(days=1))
-    assert info.cert_id == "0002"
-    assert store.active_signer().cert_id == "0002"
+    assert info.cert_id == "P2D2"
+    assert store.active_signer().cert_id == "P2D2"
     statuses = {i.cert_id: i.status for i in store.list()}
-    assert statuses == {"0001": "trusted", "0002": "active"}
+    assert statuses == {"P2D1": "trusted", "P2D2": "active"}
 
 
 def test_issue_cert_with_explicit_id_and_refuses_duplicates_and_bad_ids(store):
     assert store.issue_cert(now=NOW, cert_id="AB12").cert_id == "AB12"
-    assert store.active_signer().cert_id == "0001"
+    assert store.active_signer().cert_id == "P2D1"
     with pytest.raises(CertificateIdError):
         store.issue_cert(now=NOW, cert_id="AB12")
     for bad in ["ab12", "ABC", "ABCDE", "AB-1"]:
@@ -122,41 +122,41 @@ def test_issue_cert_with_explicit_id_and_refuses_duplicates_and_bad_ids(store):
 
 def test_revoke_publishes_a_crl_signed_by_the_ca(store):
     store.rotate(now=NOW)
-    revoked, replacement = store.revoke("0001", now=NOW + dt.timedelta(days=2),
+    revoked, replacement = store.revoke("P2D1", now=NOW + dt.timedelta(days=2),
                                         reason="key-compromise")
     assert replacement is None and revoked.status == "revoked"
     crl = store.crl()
     assert crl.is_signature_valid(store.ca_certificate().public_key())
-    entry = crl.get_revoked_certificate_by_serial_number(store.certificate("0001").serial_number)
+    entry = crl.get_revoked_certificate_by_serial_number(store.certificate("P2D1").serial_number)
     assert entry is not None
     assert entry.revocation_date_utc == NOW + dt.timedelta(days=2)
     assert crl.get_revoked_certificate_by_serial_number(
-        store.certificate("0002").serial_number) is None
+        store.certificate("P2D2").serial_number) is None
     number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
     assert number == 2
 
 
 def test_revoking_the_active_certificate_rotates_to_a_fresh_one(store):
-    _, replacement = store.revoke("0001", now=NOW)
+    _, replacement = store.revoke("P2D1", now=NOW)
     assert replacement is not None
-    assert store.active_signer().cert_id == replacement.cert_id != "0001"
+    assert store.active_signer().cert_id == replacement.cert_id != "P2D1"
     with pytest.raises(KeyStoreError, match="already revoked"):
-        store.revoke("0001", now=NOW)
+        store.revoke("P2D1", now=NOW)
     with pytest.raises(UnknownCertificateError):
         store.revoke("ZZZZ", now=NOW)
 
 
 def test_export_trust_writes_certificates_crl_and_manifest_but_no_private_key(store, tmp_path):
     store.rotate(now=NOW)
-    store.revoke("0001", now=NOW)
+    store.revoke("P2D1", now=NOW)
     out = store.export_trust(tmp_path / "trust")
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["FR00.crl.pem", "FR00.pem", "FR00_0001.pem", "FR00_0002.pem", "trust.json"]
+    assert names == ["FR00.crl.pem", "FR00.pem", "FR00_P2D1.pem", "FR00_P2D2.pem", "trust.json"]
     for path in out.iterdir():
         assert b"PRIVATE KEY" not in path.read_bytes()
     manifest = json.loads((out / "trust.json").read_text())
     assert {c["cert_id"]: c["status"] for c in manifest["certificates"]} == {
-        "0001": "revoked", "0002": "active"}
+        "P2D1": "revoked", "P2D2": "active"}
     crl = x509.load_pem_x509_crl((out / "FR00.crl.pem").read_bytes())
     ca = x509.load_pem_x509_certificate((out / "FR00.pem").read_bytes())
     assert crl.is_signature_valid(ca.public_key())
@@ -167,7 +167,7 @@ def test_active_signer_is_cached_but_follows_a_rotation_by_another_process(store
     assert store.active_signer() is first
     other = KeyStore(store.directory, b"correct horse")
     other.rotate(now=NOW)
-    assert store.active_signer().cert_id == "0002"
+    assert store.active_signer().cert_id == "P2D2"
 
 
 def test_repr_and_signer_repr_show_no_secret(store):

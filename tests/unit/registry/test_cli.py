@@ -24,7 +24,7 @@ def invoke(settings: Settings, *args: str, input: str | None = None) -> Result:
 def listing(settings: Settings) -> list[dict[str, Any]]:
     result = invoke(settings, "registry", "list", "--json", "--asof", ASOF)
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    return json.loads(result.stdout)["drivers"]
 
 
 def test_seed_is_idempotent_and_says_so(backend_settings: Settings) -> None:

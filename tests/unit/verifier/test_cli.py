@@ -143,3 +143,31 @@ def test_directory_and_huge_inputs_are_unreadable(settings: Settings, tmp_path: 
     assert code == 2
     assert [line["reasons"][0]["code"] for line in lines] == ["INPUT_UNREADABLE"] * 2
     assert "not a 2D-Doc text" in lines[1]["reasons"][0]["detail"]
+
+
+def test_fifo_and_device_are_refused_without_blocking(settings: Settings, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # no writer: opening it for reading would block for ever
+    code, lines = _run(settings, "--json", "--at", AT, str(fifo), "/dev/zero")
+    assert code == 2
+    assert [line["reasons"][0]["code"] for line in lines] == ["INPUT_UNREADABLE"] * 2
+    assert "a FIFO, not a regular file" in lines[0]["reasons"][0]["detail"]
+    assert "not a regular file" in lines[1]["reasons"][0]["detail"]
+
+
+def test_image_input_is_scanned_and_wedged_text_suggests_repair(
+        settings: Settings, sign, pki: Path, tmp_path: Path) -> None:
+    from tests.support.symbols import render_datamatrix
+
+    image = tmp_path / "code.png"
+    render_datamatrix(sign("T001")).save(image)
+    code, lines = _run(settings, "--trust", str(pki / "trust"), "--at", AT, "--json", str(image))
+    assert code == 0 and lines[0]["valid"] is True
+    wedged = _write(tmp_path, "wedged.txt",
+                    "".join(c for c in sign("T001") if c not in "\x1d\x1e\x1f"))
+    result = CliRunner().invoke(cli, ["verify", "--trust", str(pki / "trust"), "--at", AT, wedged],
+                                obj=settings)
+    assert result.exit_code == 1
+    assert "--repair" in result.stdout

@@ -102,7 +102,7 @@ def test_leaf_signed_by_another_key_than_its_ca(pki: Path, pki_builder, tmp_path
 
 def test_folder_exported_by_keys(tmp_path: Path) -> None:
     """The folder ``permis2d keys export-trust`` writes (CA, leaves, CRL, trust.json) loads."""
-    from keys.testing import make_test_pki
+    from tests.support.pki import make_test_pki
 
     now = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
     keystore = make_test_pki(tmp_path / "keys", ca_id="FR0K", now=now)

@@ -12,6 +12,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from tests.support.symbols import pdf_with_symbols, qr_image, render_datamatrix
 from verifier.scan import (
     CorruptFileError,
     DecodeBudgetError,
@@ -27,7 +28,6 @@ from verifier.scan import (
     scan,
     sniff_format,
 )
-from verifier.scan_testing import pdf_with_symbols, qr_image, render_datamatrix
 
 
 def _encode(image: Image.Image, fmt: str, **options: object) -> bytes:
@@ -284,7 +284,7 @@ def test_pdf_with_logos_and_a_noisy_scanned_page(adcs_text: str) -> None:
 def test_poster_sized_pdf_page_is_rendered_within_the_pixel_limit(adcs_text: str) -> None:
     from reportlab.pdfgen import canvas
 
-    from verifier.scan_testing import symbol_modules
+    from tests.support.symbols import symbol_modules
 
     # An A0 page (2384 × 3370 pt) is 139 megapixels at 300 dpi: rendered smaller, still read.
     out = io.BytesIO()

@@ -1,4 +1,4 @@
-"""Make barcode pictures and PDFs for the scanner's tests and benchmarks (never used in service).
+"""Make barcode pictures and PDFs for the scanner's tests and benchmarks (never in the product).
 
 Why here: unit tests, the HTTP integration tests, the page test and ``bench/bench_scan.py`` all
 need the same real symbols, drawn by the real libraries: pylibdmtx in C40 as the spec requires

@@ -1,4 +1,4 @@
-"""A throw-away PKI for tests and benchmarks (never for production: fixed passphrase)."""
+"""A throw-away PKI for tests and benchmarks (never in the product: fixed passphrase)."""
 
 from __future__ import annotations
 

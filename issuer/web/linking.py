@@ -1,0 +1,47 @@
+"""Linking an account to a licence: does the account's identity match the registry's record?
+
+Issue 13, part 3: the account's family name (or the record's usage name), its first given name
+and its birth date must match the record of the NEPH, case and accents ignored. The answer is one
+boolean: the page never says which detail differed (that would let anyone probe a NEPH's owner).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from registry.records import BirthDate, DriverRecord
+
+__all__ = ["identity_matches", "normalise_name"]
+
+_SEPARATORS = re.compile(r"[\s\-'’‘`,.]+")
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, accents removed, hyphens, apostrophes and spaces as one space."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SEPARATORS.sub(" ", bare.casefold()).strip()
+
+
+def _birth_matches(declared: date, registered: BirthDate) -> bool:
+    """Equal dates; a registry date with an unknown day or month ("00") matches on what it has."""
+    return (declared.year == registered.year
+            and (registered.month is None or declared.month == registered.month)
+            and (registered.day is None or declared.day == registered.day))
+
+
+def identity_matches(family_name: str, given_names: str, birth_date: date,
+                     record: DriverRecord) -> bool:
+    """True when the declared identity is the record's (family or usage name, first given name,
+    birth date), ignoring case and accents."""
+    identity = record.identity
+    family = normalise_name(family_name)
+    names = {normalise_name(identity.surname)}
+    if identity.usage_name:
+        names.add(normalise_name(identity.usage_name))
+    given = normalise_name(given_names)
+    first = normalise_name(identity.first_names[0]) if identity.first_names else ""
+    given_ok = bool(first) and (given == first or given.startswith(first + " "))
+    return family in names and given_ok and _birth_matches(birth_date, identity.birth_date)

@@ -1,0 +1,139 @@
+"""Run the portal under gunicorn: ``serve_issuer(settings, host, port)``.
+
+Why gunicorn's pre-forked sync workers: the portal is stateless (sessions in a signed cookie,
+counters and tokens in the database), so workers and machines scale it out; a slow request holds
+one worker only. The app is built in each worker (``preload_app`` off) so that no database
+connection is shared across a fork.
+
+``port=0`` asks for a free port; gunicorn logs ``Listening at: http://H:P``, which
+:func:`spawn_issuer` (tests, benchmark, ``permis2d demo``) reads.
+``python -m issuer.web.serve --host H --port P [--workers N]`` runs the same function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from permis2d.settings import Settings
+
+__all__ = ["main", "serve_issuer", "spawn_issuer", "stop_issuer"]
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """A gunicorn application that builds the portal in each worker."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings, self.options = settings, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from issuer.web import create_app
+
+        return create_app(self.settings)
+
+
+def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | None = None,
+                 access_log: bool = True) -> None:
+    """Serve the portal on ``host:port`` until stopped (blocks); ``access_log`` off for benches."""
+    settings.flask_secret_key()  # generated once, before the workers race to create it
+    count = workers or min(8, max(2, os.cpu_count() or 2))
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": count,
+        "worker_class": "sync",
+        "timeout": 30,
+        "graceful_timeout": 5,
+        "keepalive": 2,
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+        "limit_request_line": 8190,
+        "accesslog": "-" if access_log else None,
+        # No query string (a token could sit there), and the time spent: server time per request.
+        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(D)sus',
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "permis2d-issuer",
+        "control_socket_disable": True,
+    }
+    _Gunicorn(settings, options).run()
+
+
+def spawn_issuer(data_dir: Path, log: Path, *, env: Mapping[str, str] | None = None,
+                 workers: int = 2, startup_seconds: float = 60.0, quiet: bool = False,
+                 ) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``python -m issuer.web.serve`` on 127.0.0.1, a free port; return process and URL.
+
+    The child gets the caller's environment without ``PERMIS2D_*`` variables, then
+    ``PERMIS2D_DATA_DIR=data_dir`` and ``env``; its output goes to ``log``.
+    """
+    child = {k: v for k, v in os.environ.items() if not k.startswith("PERMIS2D_")}
+    child["PERMIS2D_DATA_DIR"] = str(data_dir)
+    child.update(env or {})
+    command = [sys.executable, "-m", "issuer.web.serve", "--host", "127.0.0.1", "--port", "0",
+               "--workers", str(workers)]
+    if quiet:
+        command.append("--quiet")
+    root = Path(__file__).resolve().parents[2]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=root, env=child, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + startup_seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        match = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
+        if match and _answers(match.group(1)):
+            return process, match.group(1)
+        time.sleep(0.1)
+    stop_issuer(process)
+    raise RuntimeError(f"the portal did not start:\n{log.read_text()}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/connexion", timeout=5) as answer:  # noqa: S310
+            return answer.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def stop_issuer(process: subprocess.Popen[bytes]) -> None:
+    """Stop a portal started by :func:`spawn_issuer` (the master stops its workers)."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m issuer.web.serve [--host H] [--port P] [--workers N] [--quiet]``."""
+    settings = Settings.from_env()
+    parser = argparse.ArgumentParser(prog="python -m issuer.web.serve", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=settings.issuer_port)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--quiet", action="store_true", help="no access log (benchmarks)")
+    args = parser.parse_args(argv)
+    serve_issuer(settings, args.host, args.port, workers=args.workers,
+                 access_log=not args.quiet)
+
+if __name__ == "__main__":
+    main()
