@@ -15,6 +15,8 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from permis2d.settings import Settings
+
 __all__ = [
     "DEV_CLIENT_ID",
     "DEV_CLIENT_SECRET",
@@ -24,9 +26,10 @@ __all__ = [
     "sim_environment",
 ]
 
-#: The client the local provider registers for the portal: test values, public on purpose.
-DEV_CLIENT_ID = "permis2d-portal-dev"
-DEV_CLIENT_SECRET = "permis2d-portal-dev-secret-not-for-production-use"  # noqa: S105 (test value)
+#: The client the local provider registers for the portal: test values, public on purpose, and
+#: the defaults of ``PERMIS2D_FC_CLIENT_ID`` / ``PERMIS2D_FC_CLIENT_SECRET``.
+DEV_CLIENT_ID = Settings.__dataclass_fields__["fc_client_id"].default
+DEV_CLIENT_SECRET = Settings.__dataclass_fields__["fc_client_secret"].default
 
 SIM_DIR = Path(__file__).resolve().parent.parent / "franceconnect-sim"
 
