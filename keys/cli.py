@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from keys.errors import KeyStoreError
 from keys.pki import CURVES
 from keys.store import REVOCATION_REASONS, CertificateInfo, KeyStore
+from permis2d.settings import SettingsError
 
 __all__ = ["keys_group"]
 
@@ -37,11 +39,16 @@ CERT_ID = CertIdType()
 CURVE = click.Choice(sorted(CURVES))
 
 
-def _store(settings: object) -> KeyStore:
+def _store(settings: Any) -> KeyStore:
     try:
+        settings.ensure_data_dir()
         return KeyStore.open(settings)
-    except KeyStoreError as exc:
+    except (KeyStoreError, SettingsError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _inside(directory: Path, parent: Path) -> bool:
+    return directory.resolve().is_relative_to(parent.resolve())
 
 
 def _now() -> dt.datetime:
@@ -67,7 +74,7 @@ def keys_group() -> None:
 @click.option("--curve", type=CURVE, default="P-256", show_default=True)
 @click.option("--if-missing", is_flag=True, help="Do nothing (exit 0) when a PKI already exists.")
 @click.pass_obj
-def init_command(settings: object, ca_id: str | None, cert_id: str | None, curve: str,
+def init_command(settings: Any, ca_id: str | None, cert_id: str | None, curve: str,
                  if_missing: bool) -> None:
     """Create the CA and a first, active signing certificate."""
     store = _store(settings)
@@ -80,6 +87,8 @@ def init_command(settings: object, ca_id: str | None, cert_id: str | None, curve
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created CA {store.ca_id} in {store.directory}")
     click.echo(f"Active signing certificate: {_describe(info)}")
+    click.echo(f"Private keys are encrypted with the passphrase from {settings.passphrase_source()}"
+               " (keep it apart from the keys' backups)")
 
 
 @keys_group.command("issue-cert")
@@ -154,11 +163,30 @@ def revoke_command(settings: object, cert_id: str, reason: str) -> None:
 @keys_group.command("export-trust")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_obj
-def export_trust_command(settings: object, directory: Path) -> None:
-    """Write the CA certificate, signing certificates and CRL into DIRECTORY for verifiers."""
+def export_trust_command(settings: Any, directory: Path) -> None:
+    """Write the CA certificate, signing certificates and CRL into DIRECTORY for verifiers.
+
+    The files are world-readable (they are public), except inside the data dir, where every
+    file is private (0600).
+    """
     store = _store(settings)
+    mode = 0o600 if _inside(directory, settings.data_dir) else 0o644
     try:
-        out = store.export_trust(directory)
+        out = store.export_trust(directory, mode=mode)
     except (KeyStoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Trust folder written to {out}")
+
+
+@keys_group.command("rewrap")
+@click.pass_obj
+def rewrap_command(settings: object) -> None:
+    """Re-encrypt private keys of an earlier release (PKCS#8, 2,048 iterations) more strongly."""
+    store = _store(settings)
+    try:
+        done = store.rewrap()
+    except KeyStoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for name in done:
+        click.echo(f"re-encrypted {name}")
+    click.echo(f"{len(done)} key(s) re-encrypted" if done else "every key is already current")

@@ -1,18 +1,21 @@
 """The key store: the PKI's files under ``<data dir>/keys``, and what can be done with them.
 
-Layout (all written atomically; mutations hold an exclusive ``flock`` on ``.lock``)::
+Layout (all written atomically, folders 0700, files 0600; mutations hold an exclusive ``flock``
+on ``.lock``)::
 
     keys/
       state.json             CA id, active certificate id, every certificate's serial, dates,
                              curve and revocation; the CRL number
       ca.pem                 the CA certificate
-      ca.key.pem             the CA private key, PKCS#8 encrypted with the passphrase (0600)
+      ca.key.p12             the CA private key, encrypted with the passphrase
       certs/<ID>.pem         each signing certificate (subject CN = <ID>)
-      certs/<ID>.key.pem     its private key, PKCS#8 encrypted (0600)
+      certs/<ID>.key.p12     its private key, encrypted
       crl.pem                the current CRL, signed by the CA
 
-Private keys are encrypted with the passphrase of :meth:`Settings.passphrase` (best available
-encryption of ``cryptography``: PBKDF2/AES-256-CBC PKCS#8) and never logged or printed.
+Private keys are encrypted with the passphrase of :meth:`Settings.passphrase` (kept outside this
+folder by default; PBKDF2 at 600,000 iterations, see ``keys/keyfile.py``) and never logged or
+printed.
+
 Rotation makes a new certificate active; older ones stay in the trust list, so what they
 signed still verifies, until they are revoked.
 """
@@ -24,8 +27,6 @@ import datetime as dt
 import fcntl
 import json
 import os
-import secrets
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,14 @@ from keys.errors import (
     KeyStoreMissingError,
     PassphraseError,
     UnknownCertificateError,
+)
+from keys.keyfile import (
+    LEGACY_KEY_SUFFIX,
+    key_path,
+    private_dir,
+    read_key,
+    write_atomic,
+    write_key,
 )
 from keys.pki import (
     CURVES,
@@ -120,21 +129,6 @@ def _utc(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value)
 
 
-def _write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (never half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 class KeyStore:
     """The PKI on disk. Open with :meth:`open`; every time is a parameter (``now``)."""
 
@@ -175,12 +169,13 @@ class KeyStore:
             ) from exc
 
     def _save_state(self, state: dict[str, Any]) -> None:
-        _write_atomic(self._state_path, json.dumps(state, indent=2, sort_keys=True).encode())
+        write_atomic(self._state_path, json.dumps(state, indent=2, sort_keys=True).encode())
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(self.directory / ".lock", "a") as handle:
+        private_dir(self.directory)
+        fd = os.open(self.directory / ".lock", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -194,31 +189,32 @@ class KeyStore:
 
     # -- key files -------------------------------------------------------------------------
 
-    def _write_key(self, path: Path, key: ec.EllipticCurvePrivateKey) -> None:
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(self._passphrase),
-        )
-        _write_atomic(path, pem, mode=0o600)
+    def _write_key(self, stem: Path, key: ec.EllipticCurvePrivateKey) -> None:
+        write_key(stem, key, self._passphrase)
 
-    def _read_key(self, path: Path) -> ec.EllipticCurvePrivateKey:
+    def _read_key(self, stem: Path) -> ec.EllipticCurvePrivateKey:
+        path = key_path(stem)
         cached = self._key_cache.get(str(path))
-        if cached is not None:
-            return cached
-        try:
-            key = serialization.load_pem_private_key(path.read_bytes(), self._passphrase)
-        except FileNotFoundError as exc:
-            raise KeyStoreError(f"private key file missing: {path.name}") from exc
-        except (ValueError, TypeError) as exc:
-            # Never echo the passphrase or the key: only which file failed.
-            raise PassphraseError(
-                f"cannot decrypt {path.name}: wrong PERMIS2D_KEY_PASSPHRASE?"
-            ) from exc
-        if not isinstance(key, ec.EllipticCurvePrivateKey):
-            raise KeyStoreError(f"{path.name} is not an EC private key")
-        self._key_cache[str(path)] = key
-        return key
+        if cached is None:
+            cached = self._key_cache[str(path)] = read_key(path, self._passphrase)
+        return cached
+
+    def rewrap(self) -> list[str]:
+        """Re-encrypt every key of an earlier release in the current format; their names.
+
+        The new file is written (atomically) before the old one is removed, under the lock, so
+        a crash leaves either format readable.
+        """
+        done = []
+        with self._locked():
+            self._state()
+            for old in sorted(self.directory.glob(f"**/*{LEGACY_KEY_SUFFIX}")):
+                stem = old.with_name(old.name.removesuffix(LEGACY_KEY_SUFFIX))
+                write_key(stem, read_key(old, self._passphrase), self._passphrase)
+                old.unlink()
+                done.append(str(old.relative_to(self.directory)))
+        self._key_cache.clear()
+        return done
 
     def ca_certificate(self) -> x509.Certificate:
         """The CA certificate."""
@@ -266,9 +262,9 @@ class KeyStore:
                 not_after=now + CA_VALIDITY,
                 serial=x509.random_serial_number(),
             )
-            self._write_key(self.directory / "ca.key.pem", ca_key)
+            self._write_key(self.directory / "ca", ca_key)
             ca_pem = ca_cert.public_bytes(serialization.Encoding.PEM)
-            _write_atomic(self.directory / "ca.pem", ca_pem)
+            write_atomic(self.directory / "ca.pem", ca_pem)
             state: dict[str, Any] = {
                 "version": 1,
                 "ca_id": ca_id,
@@ -335,6 +331,21 @@ class KeyStore:
         self._active = None
         return revoked, replacement
 
+    def refresh_crl(self, *, now: dt.datetime) -> bool:
+        """Publish a fresh CRL when the current one is past half its validity; True if so.
+
+        Why: verifiers refuse a CRL past its ``nextUpdate`` (``CRL_STALE``), so whoever runs
+        the PKI must re-sign it before then; ``permis2d demo`` (``make run``) calls this.
+        """
+        with self._locked():
+            state = self._state()
+            next_update = self.crl().next_update_utc
+            if next_update is not None and next_update - now > CRL_VALIDITY / 2:
+                return False
+            self._publish_crl(state, now=now)
+            self._save_state(state)
+        return True
+
     def list(self) -> list[CertificateInfo]:
         """Every signing certificate, oldest first."""
         state = self._state()
@@ -349,7 +360,7 @@ class KeyStore:
         cert_id = state["active"]
         if cert_id is None:
             raise KeyStoreError("no active signing certificate: run `permis2d keys rotate`")
-        key = self._read_key(self.directory / "certs" / f"{cert_id}.key.pem")
+        key = self._read_key(self.directory / "certs" / cert_id)
         self._active = ActiveSigner(
             ca_id=state["ca_id"],
             cert_id=cert_id,
@@ -359,24 +370,26 @@ class KeyStore:
         self._active_stamp = stamp
         return self._active
 
-    def export_trust(self, directory: Path) -> Path:
+    def export_trust(self, directory: Path, *, mode: int = 0o644) -> Path:
         """Write what a verifier needs: CA certificate, every signing certificate, the CRL.
 
         Files are named like the ANTS certificate directory (``FR00.pem``, ``FR00_0001.pem``)
         plus ``FR00.crl.pem`` and a ``trust.json`` manifest. No private key is ever written.
         Revoked certificates are exported too: the CRL, not their absence, says they are revoked.
+        The files are public (mode 0644) unless ``mode`` says otherwise: inside the data dir,
+        where every file is private, the caller passes 0600.
         """
         state = self._state()
         ca_id = state["ca_id"]
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.directory / "ca.pem", directory / f"{ca_id}.pem")
-        shutil.copyfile(self.directory / "crl.pem", directory / f"{ca_id}.crl.pem")
+        if not mode & 0o077:  # private files: a private folder too, even one made before
+            directory.chmod(0o700)
+        copies = {f"{ca_id}.pem": "ca.pem", f"{ca_id}.crl.pem": "crl.pem"}
         for entry in state["certificates"]:
-            cert_id = entry["cert_id"]
-            shutil.copyfile(
-                self.directory / "certs" / f"{cert_id}.pem", directory / f"{ca_id}_{cert_id}.pem"
-            )
+            copies[f"{ca_id}_{entry['cert_id']}.pem"] = f"certs/{entry['cert_id']}.pem"
+        for name, source in copies.items():
+            write_atomic(directory / name, (self.directory / source).read_bytes(), mode=mode)
         manifest = {
             "format": "permis2d-trust/1",
             "ca_id": ca_id,
@@ -387,7 +400,7 @@ class KeyStore:
                 for e in state["certificates"]
             ],
         }
-        _write_atomic(directory / "trust.json", json.dumps(manifest, indent=2).encode())
+        write_atomic(directory / "trust.json", json.dumps(manifest, indent=2).encode(), mode=mode)
         return directory
 
     # -- internals -------------------------------------------------------------------------
@@ -435,7 +448,7 @@ class KeyStore:
         if any(e["cert_id"] == cert_id for e in state["certificates"]):
             raise CertificateIdError(f"certificate id {cert_id} is already used by this CA")
         ca_cert = x509.load_pem_x509_certificate((self.directory / "ca.pem").read_bytes())
-        ca_key = self._read_key(self.directory / "ca.key.pem")
+        ca_key = self._read_key(self.directory / "ca")
         not_after = min(now + validity, ca_cert.not_valid_after_utc)
         key = generate_key(curve)
         cert = build_signing_certificate(
@@ -447,9 +460,9 @@ class KeyStore:
             not_after=not_after,
             serial=x509.random_serial_number(),
         )
-        self._write_key(self.directory / "certs" / f"{cert_id}.key.pem", key)
+        self._write_key(self.directory / "certs" / cert_id, key)
         cert_pem = cert.public_bytes(serialization.Encoding.PEM)
-        _write_atomic(self.directory / "certs" / f"{cert_id}.pem", cert_pem)
+        write_atomic(self.directory / "certs" / f"{cert_id}.pem", cert_pem)
         entry = {
             "cert_id": cert_id,
             "serial": format(cert.serial_number, "x"),
@@ -467,7 +480,7 @@ class KeyStore:
 
     def _publish_crl(self, state: dict[str, Any], *, now: dt.datetime) -> None:
         ca_cert = x509.load_pem_x509_certificate((self.directory / "ca.pem").read_bytes())
-        ca_key = self._read_key(self.directory / "ca.key.pem")
+        ca_key = self._read_key(self.directory / "ca")
         state["crl_number"] += 1
         entries = [
             RevokedEntry(
@@ -486,4 +499,4 @@ class KeyStore:
             this_update=now,
             next_update=now + CRL_VALIDITY,
         )
-        _write_atomic(self.directory / "crl.pem", crl.public_bytes(serialization.Encoding.PEM))
+        write_atomic(self.directory / "crl.pem", crl.public_bytes(serialization.Encoding.PEM))

@@ -34,11 +34,17 @@ def _prepare(settings: Settings, today: dt.date, now: dt.datetime) -> tuple[str,
     from registry.listing import first_clean_driver
     from registry.seed import seed_registry
 
+    settings.ensure_data_dir()
     store = KeyStore.open(settings)
     if not store.exists():
         store.init(now=now)
         click.echo(f"Created the dev PKI (CA {store.ca_id}) in {store.directory}")
-    store.export_trust(settings.trust_dir)
+    if store.refresh_crl(now=now):
+        click.echo("Published a fresh CRL (verifiers refuse one past its nextUpdate)")
+    # Where the passphrase is, never what it is: it lives apart from the keys it protects.
+    click.echo(f"Private keys: {store.directory} (encrypted; passphrase from "
+               f"{settings.passphrase_source()})")
+    store.export_trust(settings.trust_dir, mode=0o600)  # inside the private data dir
     click.echo(f"Trust folder for verifiers: {settings.trust_dir}")
 
     url = settings.database_url or ""

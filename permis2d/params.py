@@ -3,25 +3,20 @@
 2D-Doc dates are French civil dates (header §3.3.1, DI ``E8``), so every default date of the
 product — the issue date, the registry's ``asof``, the verification date — is today in
 Europe/Paris, whatever the server's own zone: a document issued at 00:30 in Paris must not look
-"dated in the future" to a verifier counting days in UTC. This module imports nothing of ours,
-so the verifier, deployed apart, may use it.
+"dated in the future" to a verifier counting days in UTC. The zone and the strict date parser
+live with the 2D-Doc dates (``twoddoc.dates``, stdlib only); this module adds click's option type.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 
+from twoddoc.dates import FRENCH_TIME, parse_iso_date
+
 __all__ = ["DATE", "FRENCH_TIME", "DateType", "french_today"]
-
-#: The zone of every date a French reader sees on or in a document.
-FRENCH_TIME = ZoneInfo("Europe/Paris")
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def french_today(now: dt.datetime | None = None) -> dt.date:
@@ -30,7 +25,7 @@ def french_today(now: dt.datetime | None = None) -> dt.date:
 
 
 class DateType(click.ParamType):
-    """A calendar date written exactly ``YYYY-MM-DD`` (29 February only in leap years).
+    """A calendar date written exactly ``YYYY-MM-DD`` (:func:`twoddoc.dates.parse_iso_date`).
 
     Stricter than ``date.fromisoformat``, which since Python 3.11 also reads ``20260101`` or
     week dates: an option that takes one form only cannot be misread.
@@ -42,12 +37,10 @@ class DateType(click.ParamType):
         """Parse ``value`` strictly, or fail with click's usage error (exit 2) naming the option."""
         if isinstance(value, dt.date):
             return value
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-            self.fail(f"{value!r} is not a date YYYY-MM-DD", param, ctx)
         try:
-            return dt.date.fromisoformat(value)
+            return parse_iso_date(value)
         except ValueError as exc:
-            self.fail(f"{value!r} is not a calendar date ({exc})", param, ctx)
+            self.fail(str(exc), param, ctx)
 
 
 DATE = DateType()

@@ -32,18 +32,31 @@ def serve_group() -> None:
 @click.option("--tsl-signer", "tsl_signers", multiple=True,
               type=click.Path(exists=True, path_type=Path),
               help="Certificate of a pinned TSL signer (repeatable); default PERMIS2D_TSL_SIGNERS.")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Threads per worker (default 4).")
+@click.option("--certfile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="TLS certificate (PEM) to serve HTTPS; needs --keyfile.")
+@click.option("--keyfile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="TLS private key (PEM) of --certfile.")
+@click.option("--allow-empty-trust", is_flag=True,
+              help="Start even when nothing is trusted (every document reported invalid).")
 @click.pass_obj
 def serve_verifier_command(settings: Settings, host: str, port: int | None,
                            trust_paths: tuple[Path, ...], workers: int | None,
-                           tsl_signers: tuple[Path, ...]) -> None:
-    """Serve the verification API and page. Ctrl-C stops it."""
+                           threads: int | None, certfile: Path | None, keyfile: Path | None,
+                           allow_empty_trust: bool, tsl_signers: tuple[Path, ...]) -> None:
+    """Serve the verification API and page. Ctrl-C stops it; SIGHUP reloads the trust store."""
+    from verifier.reasons import VerificationError
     from verifier.serve import serve_verifier
-    from verifier.trust import TrustStoreError
 
+    if bool(certfile) != bool(keyfile):
+        raise click.UsageError("--certfile and --keyfile go together")
     try:
         serve_verifier(settings, host, settings.verifier_port if port is None else port,
-                       trust_paths, workers=workers, tsl_signers=tsl_signers)
-    except TrustStoreError as exc:
+                       trust_paths, workers=workers, threads=threads, certfile=certfile,
+                       keyfile=keyfile, allow_empty_trust=allow_empty_trust,
+                       tsl_signers=tsl_signers)
+    except VerificationError as exc:  # TrustStoreError, EmptyTrustError
         raise click.ClickException(str(exc)) from exc
 
 

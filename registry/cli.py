@@ -33,12 +33,45 @@ def points_group() -> None:
     """The points engine (L223-1 to L223-8, R223-1 to R223-13 of the Code de la route)."""
 
 
+def _lone_surrogate(data: Any) -> str | None:
+    """The JSON path of the first string (key or value) holding a lone UTF-16 surrogate.
+
+    JSON may spell one (``"\\ud800"``) and Python's ``json`` accepts it, but it is no
+    character: it cannot be written as UTF-8 to the output or the database. Iterative, so a
+    deep document costs no recursion.
+    """
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if any("\ud800" <= char <= "\udfff" for char in value):
+                return where or "(the document)"
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                # ascii(): the key itself may hold the surrogate, and must still print.
+                path = f"{where}.{ascii(key)[1:-1]}"
+                stack += [(path, item), (f"{path} (the key)", key)]
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", item) for i, item in reversed(list(enumerate(value)))]
+    return None
+
+
 def _read_json(file: Any) -> Any:
     """Parse a JSON input file, or exit 2 with one line saying why it is unreadable.
 
     Beyond malformed JSON, the fuzzer found three inputs that escaped as tracebacks: bytes that
-    are not UTF-8, an integer of more digits than Python converts, and deep nesting.
+    are not UTF-8, an integer of more digits than Python converts, and deep nesting; issue 10
+    adds a lone surrogate (``"\\ud800"``) in a string.
     """
+    data = _parse_json(file)
+    where = _lone_surrogate(data)
+    if where is not None:
+        _fail(f"{file.name}: {where.lstrip('.')}: a lone UTF-16 surrogate (\\ud800-\\udfff "
+              "escape without its pair) is not a character", 2)
+    return data
+
+
+def _parse_json(file: Any) -> Any:
     try:
         return json.load(file)
     except json.JSONDecodeError as exc:

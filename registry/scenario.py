@@ -8,7 +8,6 @@ traceback. The schema and the output are documented in ``registry/RULES.md`` ("S
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,10 +20,10 @@ from registry.points import (
     PointsError,
     compute_points,
 )
+from twoddoc.dates import parse_iso_date
 
 __all__ = ["Scenario", "ScenarioError", "parse_scenario", "run_scenario"]
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TOP_KEYS = frozenset({"name", "licence", "events", "asof"})
 _LICENCE_KEYS = frozenset({"issued", "probationary", "accompanied_driving"})
 _OFFENCE_KEYS = frozenset({"type", "date", "effective", "points", "class"})
@@ -73,12 +72,10 @@ class _Reader:
         if key not in container:
             raise self.fail(field, "missing")
         value = container[key]
-        if not isinstance(value, str) or not _DATE.fullmatch(value):
-            raise self.fail(field, f"{value!r} is not a YYYY-MM-DD date")
         try:
-            return date.fromisoformat(value)
+            return parse_iso_date(value)
         except ValueError as exc:
-            raise self.fail(field, f"{value!r} is not a real date ({exc})") from exc
+            raise self.fail(field, str(exc)) from exc
 
     def flag(self, container: dict[str, Any], key: str, field: str) -> bool:
         value = container.get(key, False)

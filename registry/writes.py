@@ -43,6 +43,7 @@ from registry.models import (
     Suspension,
 )
 from registry.records import BirthDate
+from twoddoc.dates import parse_iso_date
 
 __all__ = [
     "NewCategory",
@@ -400,12 +401,10 @@ def add_offence(session: Session, neph: str, offence: NewOffence) -> OffenceRow:
 def _date(value: Any, path: str, *, optional: bool = False) -> date | None:
     if value is None and optional:
         return None
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise _fail(f"{value!r} is not a YYYY-MM-DD date", path)
     try:
-        return date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as exc:
-        raise _fail(f"{value!r} is not a real date", path) from exc
+        raise _fail(str(exc), path) from exc
 
 
 def _req_date(value: Any, path: str) -> date:

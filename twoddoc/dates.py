@@ -1,14 +1,44 @@
-"""2D-Doc dates: 4 hex digits counting days since 2000-01-01, ``FFFF`` meaning "no date".
+"""2D-Doc dates: the header's hex day count, the French civil zone, and ``YYYY-MM-DD`` text.
 
-Why: the header's emission and signature dates (§3.3.1, p.17) and DIs such as ``06``, ``08``,
-``AD``, ``E1``–``E3`` (§7.0, §7.9, §7.16) share this format. Pure functions, no clock.
+Why together: the header's emission and signature dates (§3.3.1, p.17) and DIs such as ``06``,
+``08``, ``AD``, ``E1``–``E3`` (§7.0, §7.9, §7.16) count days of the French civil calendar, so
+"today" for a document is a day in Europe/Paris (:data:`FRENCH_TIME`); and every date a person
+or a JSON file gives the product (a CLI option, the verifier API's ``at``, the registry's JSON
+readers) is read by one strict parser, :func:`parse_iso_date`. Pure functions, no clock, stdlib
+only (the verifier, deployed apart, imports this module without click or SQLAlchemy).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from twoddoc.errors import EncodeError, FieldError, TwoDDocError
+
+#: The zone of every date a French reader sees on or in a document (header §3.3.1, DI ``E8``).
+FRENCH_TIME = ZoneInfo("Europe/Paris")
+
+#: Exactly four, two and two ASCII digits. ``\d`` would also take other scripts' digits (``٢``),
+#: which ``int`` reads; ``date.fromisoformat`` alone takes ``20260101`` and ``2026-W01-1`` too.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(value: object) -> date:
+    """Read a calendar date written exactly ``YYYY-MM-DD`` (29 February only in leap years).
+
+    Raises :class:`ValueError` whose message quotes the value and says which form is expected;
+    each caller turns it into its own error naming the field (a click usage error, a 400
+    ``bad_date``, a registry validation error). One form only, so a date cannot be misread:
+    ``2026-W01-1`` (a week date), ``20260101`` or ``2026-1-1`` are refused.
+    """
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ValueError(f"{shown} is not a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a calendar date ({exc})") from exc
 
 EPOCH = date(2000, 1, 1)
 NO_DATE = "FFFF"

@@ -32,7 +32,11 @@ The checks, in report order (``None`` = not evaluated because a check it depends
     day, not an instant, and that day is French civil time (§3.3.1): the check passes when the
     certificate was valid at some moment of that day in Europe/Paris.
 ``certificate_not_revoked``
-    no verified CRL of the CA lists the certificate's serial, whatever the revocation date.
+    no verified CRL of the CA lists the certificate's serial, whatever the revocation date, and
+    the CA's freshest CRL is not past its ``nextUpdate`` on the caller's real date ``today``
+    (``CRL_STALE`` otherwise, fail-closed). Freshness is a fact about *now*, which a pure core
+    cannot read: a caller that gives no ``today`` (a library call replaying a date) gets no
+    freshness check; the service gives it (its today in Europe/Paris).
 ``document_not_expired``
     DI ``08`` (date de fin de validité, 4 hex digits, §7.0) when present is on or after ``at``
     (the ADCS is valid 4 months, ARCHITECTURE.md). A document without ``08`` does not expire.
@@ -51,12 +55,11 @@ Time is a parameter: ``at`` is the verification date, read from the clock by the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Any
 
-from permis2d.params import FRENCH_TIME
 from twoddoc import (
     Document,
     HeaderError,
@@ -67,9 +70,11 @@ from twoddoc import (
     verify_signature,
 )
 from twoddoc import catalog as _catalog
-from twoddoc.dates import hex_to_date
-from verifier.reasons import Check, Reason
+from twoddoc.dates import FRENCH_TIME, hex_to_date
+from verifier.reasons import Check, Failure, Reason
 from verifier.trust import ChainStatus, LeafCertificate, RevocationStatus, TrustStore
+from verifier.trust_live import stale_crl
+from verifier.wedge import RepairOutcome, repair_text
 
 __all__ = [
     "Check",
@@ -101,18 +106,6 @@ _ORDER = {check: index for index, check in enumerate(_CHECKS)}
 _UNREADABLE = frozenset(
     {Reason.INPUT_UNREADABLE, Reason.INTERNAL_ERROR, Reason.NOT_2DDOC, Reason.HEADER_INVALID}
 )
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One failed check: its reason and, when useful, what exactly was wrong."""
-
-    reason: Reason
-    detail: str | None = None
-
-    def to_json(self) -> dict[str, str]:
-        """The report's reason object (code, check, message_fr, message_en, detail)."""
-        return self.reason.to_json(self.detail)
 
 
 @dataclass(frozen=True)
@@ -220,28 +213,42 @@ def unreadable_result(reason: Reason, detail: str) -> VerificationResult:
     return report.result()
 
 
+#: How a text is repaired: :func:`verifier.wedge.repair_text` by default; a service may run the
+#: same function elsewhere (a low-priority child process, :mod:`verifier.decode_pool`).
+Repairer = Callable[[str, TrustStore], RepairOutcome]
+
+
 def verify_text(
-    text: str | bytes, trust: TrustStore, *, at: dt.date, repair: bool = False
+    text: str | bytes,
+    trust: TrustStore,
+    *,
+    at: dt.date,
+    repair: bool = False,
+    repairer: Repairer | None = None,
+    today: dt.date | None = None,
 ) -> VerificationResult:
     """Decode and verify one 2D-Doc text at date ``at``; never raises for a bad text.
 
     ``text`` is the barcode's content, one character per byte (``bytes`` are read as latin-1).
     With ``repair=True`` a text whose separators a keyboard-wedge scanner dropped is repaired
     when the format and the signature allow it (:mod:`verifier.wedge`), and the report says so.
+    The repair's work is bounded (:class:`verifier.wedge.RepairBudget`): a text it cannot repair
+    within the budget fails with ``WEDGE_UNREPAIRABLE``. ``today`` is the caller's real date,
+    on which the CRLs must be current (``CRL_STALE`` otherwise; no freshness check without it):
+    a verification dated in the future asks what the document will say then, not whether
+    today's CRL will still be current.
     """
     if isinstance(text, bytes):
         text = text.decode("latin-1")
     if repair:
-        from verifier.wedge import repair_text  # local: wedge imports this module
-
-        outcome = repair_text(text, trust)
+        outcome = (repairer or repair_text)(text, trust)
         if outcome.failure is not None:
             report = _Report()
             report.fail(outcome.failure.reason, outcome.failure.detail)
             report.notes.extend(outcome.notes)
             return report.result(text=text)
         if outcome.text != text:
-            result = verify_text(outcome.text, trust, at=at)
+            result = verify_text(outcome.text, trust, at=at, today=today)
             return VerificationResult(
                 checks=result.checks,
                 failures=result.failures,
@@ -263,7 +270,7 @@ def verify_text(
                 " them; retry with repair (--repair)"
             )
         return report.result(text=text)
-    return verify_document(doc, trust, at=at)
+    return verify_document(doc, trust, at=at, today=today)
 
 
 def _looks_wedged(text: str) -> bool:
@@ -271,8 +278,13 @@ def _looks_wedged(text: str) -> bool:
     return text.startswith("DC") and not any(c in text for c in "\x1d\x1e\x1f")
 
 
-def verify_document(doc: Document, trust: TrustStore, *, at: dt.date) -> VerificationResult:
-    """Run every check after ``parsed`` on a decoded document (see the module docstring)."""
+def verify_document(
+    doc: Document, trust: TrustStore, *, at: dt.date, today: dt.date | None = None
+) -> VerificationResult:
+    """Run every check after ``parsed`` on a decoded document (see the module docstring).
+
+    CRLs must be current on ``today`` (the caller's real date), when given.
+    """
     report = _Report()
     report.ok(Check.PARSED)
     header = doc.header
@@ -280,7 +292,7 @@ def verify_document(doc: Document, trust: TrustStore, *, at: dt.date) -> Verific
     if leaf is not None:
         _check_chain(leaf, trust, report)
         _check_validity(doc, leaf, report)
-        _check_revocation(leaf, trust, report)
+        _check_revocation(leaf, trust, report, today)
     _check_expiry(doc, at, report)
     _check_future(doc, at, report)
     perimeter = header.perimeter or _catalog.ANTS_PERIMETER
@@ -372,9 +384,18 @@ def _check_validity(doc: Document, leaf: LeafCertificate, report: _Report) -> No
         report.ok(Check.CERTIFICATE_VALID_AT_SIGNATURE)
 
 
-def _check_revocation(leaf: LeafCertificate, trust: TrustStore, report: _Report) -> None:
+def _check_revocation(
+    leaf: LeafCertificate, trust: TrustStore, report: _Report, day: dt.date | None
+) -> None:
     status = trust.revocation(leaf)
-    if status is RevocationStatus.GOOD:
+    stale = None
+    if day is not None and status is RevocationStatus.GOOD:
+        stale = stale_crl(trust, leaf.ca_id, day)
+    if stale is not None:
+        # Fail closed (issue 10): a list past its nextUpdate may miss a recent revocation.
+        report.fail(Reason.CRL_STALE, f"the CRL of {leaf.ca_id} was due for renewal on "
+                                      f"{stale:%Y-%m-%d %H:%M} UTC, before {day.isoformat()}")
+    elif status is RevocationStatus.GOOD:
         report.ok(Check.CERTIFICATE_NOT_REVOKED)
         if not trust.has_crl(leaf.ca_id):
             report.notes.append(f"no CRL of {leaf.ca_id} was given: revocation not checked")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["Check", "Reason", "ReasonDetail", "VerificationError"]
+__all__ = ["Check", "Failure", "Reason", "ReasonDetail", "VerificationError"]
 
 
 class Check(Enum):
@@ -137,6 +137,13 @@ class Reason(Enum):
         "La liste de révocation de l'autorité est invalide : révocation non vérifiable.",
         "The authority's revocation list is invalid: revocation could not be checked.",
     )
+    CRL_STALE = ReasonDetail(
+        Check.CERTIFICATE_NOT_REVOKED,
+        "La liste de révocation de l'autorité est périmée (date de prochaine mise à jour "
+        "dépassée) : révocation non vérifiable.",
+        "The authority's revocation list is stale (past its next update): revocation could "
+        "not be checked.",
+    )
     DOCUMENT_EXPIRED = ReasonDetail(
         Check.DOCUMENT_NOT_EXPIRED,
         "Le document a expiré (date de fin de validité dépassée).",
@@ -214,6 +221,22 @@ class Reason(Enum):
         if detail:
             out["detail"] = detail
         return out
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check: its reason and, when useful, what exactly was wrong.
+
+    It lives here, beside :class:`Reason`, so that the policy and the keyboard-wedge repair
+    both use it without importing each other.
+    """
+
+    reason: Reason
+    detail: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        """The report's reason object (code, check, message_fr, message_en, detail)."""
+        return self.reason.to_json(self.detail)
 
 
 class VerificationError(Exception):

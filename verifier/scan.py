@@ -237,9 +237,15 @@ def _claimed_pixels(exc: Exception) -> int:
 
 
 def _eight_bit(image: Image.Image) -> Image.Image:
-    """Convert to ``L`` or ``RGB``: transparency on white, 16-bit and float scaled to 0-255."""
+    """Convert to ``L`` or ``RGB``: transparency on white, 16-bit and float scaled to 0-255.
+
+    Bilevel and grayscale images stay grayscale: a 40-megapixel bilevel TIFF frame is 40 MB as
+    ``L`` and would be 120 MB as ``RGB``.
+    """
     if image.mode in ("L", "RGB"):
         return image
+    if image.mode == "1":
+        return image.convert("L")  # a fax-style scan: one byte per pixel, not three
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         pixels = np.asarray(image, dtype=np.float64)
         top = float(pixels.max()) or 1.0
@@ -252,10 +258,16 @@ def _eight_bit(image: Image.Image) -> Image.Image:
 
 
 def _scan_images(images: Iterator[Image.Image], deadline: Deadline, found: _Found) -> None:
-    """Read every frame of an image file into ``found``."""
+    """Read every frame of an image file into ``found``, one frame in memory at a time.
+
+    Only the first frame is kept to explain a failure: keeping every frame let a 30 KB TIFF of
+    ten 40-megapixel frames hold all ten at once (issue 10: 980 MB).
+    """
     for image in images:
-        found.images.append(image)
+        if not found.images:
+            found.images.append(image)
         found.add(read_datamatrix(image, deadline))
+        del image  # the generator decodes the next frame only when asked
 
 
 def _scan_pdf(data: bytes, limits: ScanLimits, deadline: Deadline, found: _Found) -> None:

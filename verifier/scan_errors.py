@@ -13,10 +13,14 @@ from __future__ import annotations
 __all__ = [
     "CorruptFileError",
     "DecodeBudgetError",
+    "DecodeTimeoutError",
+    "DecodeTooLargeError",
+    "DecoderBusyError",
     "EmptyFileError",
     "FileTooLargeError",
     "NoTwoDDocError",
     "NotATwoDDocError",
+    "RemoteScanError",
     "ScanError",
     "TooManyPagesError",
     "TooManyPixelsError",
@@ -127,3 +131,48 @@ class NotATwoDDocError(NoTwoDDocError):
         body = super().to_json()
         body["found"] = [text[:8] for text in self.found]
         return body
+
+
+class DecodeTimeoutError(ScanError):
+    """The decoding child process overran its hard wall-clock limit and was killed.
+
+    The cooperative budget (:class:`DecodeBudgetError`) is checked between steps; this one is
+    the hard stop for C code that never returns to Python (issue 10: a PDF whose form XObject
+    draws itself hangs pdfium).
+    """
+
+    code = "decode_timeout"
+    http_status = 422
+
+
+class DecodeTooLargeError(ScanError):
+    """Decoding needed more memory than the child's address-space limit (``RLIMIT_AS``)."""
+
+    code = "decode_too_large"
+    http_status = 413
+
+
+class DecoderBusyError(ScanError):
+    """Every decoding child stayed busy for the whole wait: the service is overloaded."""
+
+    code = "decoder_busy"
+    http_status = 503
+
+
+class RemoteScanError(ScanError):
+    """A :class:`ScanError` raised in a decoding child, carried back as its JSON body and status.
+
+    Why not pickle the original: our errors take keyword-only arguments that an exception's
+    pickle (its ``args``) does not keep; the body and status are all the web layer needs.
+    """
+
+    def __init__(self, body: dict[str, object], http_status: int) -> None:
+        page = body.get("page")
+        super().__init__(str(body.get("message", "")), page=page if isinstance(page, int) else None)
+        self.code = str(body.get("code", ScanError.code))
+        self.http_status = http_status
+        self.body = dict(body)
+
+    def to_json(self) -> dict[str, object]:
+        """The child's error body, unchanged."""
+        return dict(self.body)

@@ -530,3 +530,8 @@ class TrustStore:
     def has_crl(self, ca_id: str) -> bool:
         """True when at least one verified CRL of ``ca_id`` is loaded."""
         return bool(self._crls.get(ca_id))
+
+
+    def verified_crls(self) -> dict[str, tuple[x509.CertificateRevocationList, ...]]:
+        """The CRLs whose signature verified, by CA id (freshness: :mod:`verifier.trust_live`)."""
+        return {ca_id: tuple(crls) for ca_id, crls in sorted(self._crls.items())}

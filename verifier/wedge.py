@@ -21,7 +21,10 @@ end of the message and prices each (values outside their DI's characters or alte
 and digits like swallowed fields do, DIs out of section or order, for ``AB``/``AA``/``A1`` DIs
 the type does not allow or lacks); an A* search then offers the cheapest splits first, and at
 most :data:`MAX_CANDIDATES` signature checks (≈ 80 µs each) and :data:`MAX_STEPS` search steps
-are spent, so a hopeless text costs well under a second. A truncated value (<RS>) is tried
+are spent per split search; the whole repair of one text, whatever the number of signature
+positions and certificates it tries, spends at most one :class:`RepairBudget` (250,000 steps,
+2 s), so a hostile text of 4,096 characters costs a fraction of a second
+(:mod:`verifier.wedge_split`). A truncated value (<RS>) is tried
 after plain <GS> splits fail, one field at a time.
 Measured on the 136 signed vectors of ``../shared`` with every separator removed: 134 repaired
 (4 s in all; every driving-licence code among them), 2 refused as unrepairable, none wrongly:
@@ -33,23 +36,38 @@ Every repair is reported; a text that cannot be repaired gets ``WEDGE_UNREPAIRAB
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from twoddoc import SignatureError, TwoDDocError, decode, verify_signature
 from twoddoc.base32 import ALPHABET, b32decode
-from twoddoc.c40 import CHARACTERS
 from twoddoc.catalog import DATA_IDS, DataId, DocumentType, document_type
 from twoddoc.header import HEADER_LENGTHS, parse_header
 from twoddoc.signing import verify_raw
-from verifier.policy import Failure
-from verifier.reasons import Reason
+from verifier.reasons import Failure, Reason
 from verifier.trust import LeafCertificate, TrustStore
+from verifier.wedge_split import (
+    GS,
+    RS,
+    SIGNATURE_STEPS,
+    US,
+    Meter,
+    RepairBudget,
+    RepairBudgetSpentError,
+    Splitter,
+)
 
-__all__ = ["MAX_CANDIDATES", "RepairOutcome", "base32_length", "repair_text"]
+__all__ = [
+    "MAX_CANDIDATES",
+    "RepairBudget",
+    "RepairOutcome",
+    "base32_length",
+    "needs_search",
+    "normalise",
+    "repair_text",
+]
 
-GS, RS, US = "\x1d", "\x1e", "\x1f"
 _SEPARATORS = frozenset(GS + RS + US)
 _BASE32 = frozenset(ALPHABET)
 #: Signature checks spent on one text at most (≈ 0.4 s of ECDSA P-256 verification).
@@ -88,11 +106,34 @@ def _normalise(text: str) -> tuple[str, list[str]]:
     return stripped, notes
 
 
-def repair_text(text: str, trust: TrustStore) -> RepairOutcome:
+def normalise(text: str) -> str:
+    """``text`` with visible separator markers replaced and the scanner's CR/LF removed."""
+    return _normalise(text)[0]
+
+
+def needs_search(text: str) -> bool:
+    """True when :func:`repair_text` may search: a ``DC`` text without <GS>/<RS> once normalised.
+
+    A text that keeps its <GS>/<RS> separators is repaired (markers, CR/LF) or left alone at no
+    cost; only a text without them can start the split search, the costly part, which a
+    service may want to run apart (issue 10: :mod:`verifier.decode_pool` runs it at low priority).
+    """
+    text, _ = _normalise(text)
+    return text.startswith("DC") and GS not in text and RS not in text
+
+
+def repair_text(
+    text: str,
+    trust: TrustStore,
+    *,
+    budget: RepairBudget | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> RepairOutcome:
     """Restore dropped separators of ``text`` when the format and the signature allow it.
 
     Returns the text unchanged when it needs no repair (it has its separators, or verifies as
-    it is) or is no 2D-Doc at all (the decoder then says why).
+    it is) or is no 2D-Doc at all (the decoder then says why). The whole repair spends at most
+    ``budget`` (steps and seconds, :class:`RepairBudget`); past it the text is unrepairable.
     """
     text, notes = _normalise(text)
     if not text.startswith("DC"):
@@ -119,8 +160,17 @@ def repair_text(text: str, trust: TrustStore) -> RepairOutcome:
         )
     if header.version < 2:
         return _unrepairable(text, notes, "version 01 carries a binary signature (§3.5.2)")
-    search = _Search(text, head_len, table, keyed, document_type(header.doc_type, header.perimeter))
-    found = search.run()
+    meter = Meter(budget or RepairBudget(), clock)
+    search = _Search(text, head_len, table, keyed,
+                     document_type(header.doc_type, header.perimeter), meter)
+    try:
+        found = search.run()
+    except RepairBudgetSpentError as exc:
+        return _unrepairable(
+            text, notes,
+            f"gave up: the repair budget is spent ({exc}) after {search.tried} candidate"
+            " split(s); a text from a real code is repaired well within it",
+        )
     if found is None:
         return _unrepairable(text, notes, search.explain())
     notes.append(
@@ -158,8 +208,10 @@ class _Search:
         head_len: int,
         table: Mapping[str, DataId] | None,
         leaves: list[LeafCertificate],
-        doc_type: DocumentType | None = None,
+        doc_type: DocumentType | None,
+        meter: Meter,
     ) -> None:
+        self.meter = meter
         self.doc_type = doc_type
         self.text = text
         self.head_len = head_len
@@ -212,6 +264,7 @@ class _Search:
         if text[2:4] != "04":
             return
         for start in range(end - 1, self.head_len - 1, -1):
+            self.meter.spend()
             annex = text[start + length :]
             if len(annex) >= 2 and annex[:2] in self.table and _BASE32.issuperset(
                 text[start : start + length]
@@ -223,6 +276,7 @@ class _Search:
             self.exhausted = True
             return False
         self.tried += 1
+        self.meter.spend(SIGNATURE_STEPS)
         try:
             verify_raw(signature, data.encode("latin-1"), leaf.public_key)
         except SignatureError:
@@ -232,10 +286,10 @@ class _Search:
     def _messages(self, message: str) -> Iterator[str]:
         """Candidate messages with separators, most plausible first.
 
-        Splits come cheapest first (:meth:`_Splitter.best_first`); then each <GS> of the first
+        Splits come cheapest first (:meth:`Splitter.best_first`); then each <GS> of the first
         splits is retried as <RS>, the terminator of a truncated value (§3.4.1, annex 11).
         """
-        splits = _Splitter(message, self.table, self.doc_type)
+        splits = Splitter(message, self.table, self.doc_type, self.meter)
         kept: list[tuple[tuple[int, str], ...]] = []
         for cuts in splits.best_first():
             self.structural += 1
@@ -248,161 +302,3 @@ class _Search:
                     yield splits.render([*cuts[:i], (pos, RS), *cuts[i + 1 :]])
 
 
-#: Steps the split enumeration may take for one text, dead ends included.
-MAX_STEPS = 60_000
-#: Costs of an implausible split: a value outside its DI's characters, a DI from another
-#: catalogue section than the previous one, a DI not after the previous one in catalogue order,
-#: a DI seen twice, a <GS> after the last value.
-#: For the document types the catalogue tabulates (§8), a DI the type does not allow costs more.
-_MISFIT, _SWITCH, _DESCENDING, _REPEAT, _TRAILING, _FOREIGN, _MISSING = 2, 1, 1, 4, 1, 6, 4
-_INFINITE = 1 << 30
-
-
-#: Letter/digit alternations a free-text value may have before they cost (``J07BX03`` has 3);
-#: hexadecimal values (hashes, document ids such as EDF's DI 01) alternate freely.
-_PLAIN_CHANGES = 3
-_HEXLIKE = frozenset("0123456789ABCDEF")
-
-
-def _kind_changes(value: str) -> int:
-    """How often a value alternates between letters and digits (spaces and signs ignored).
-
-    A value that swallowed the next fields (``TOULON67BR5T1551``) alternates far more than a
-    name, a city, an address or a reference does.
-    """
-    changes, last = 0, ""
-    for ch in value:
-        kind = "d" if ch.isdigit() else "a" if ch.isalpha() else ""
-        if kind:
-            if last and kind != last:
-                changes += 1
-            last = kind
-    return changes
-
-
-class _Splitter:
-    """All ways to cut a separator-less message into catalogue fields (§3.4.1), cheapest first.
-
-    A cut is ``(position, separator)``: the separator is inserted before ``message[position]``
-    (or at the end). The cost of a split counts what makes it implausible: values outside their
-    DI's documented characters (real codes do it: 59 of the 140 shared vectors have one, e.g.
-    ``/`` in a DI ``10`` name, so it is a cost, not a ban), changes of catalogue section between
-    consecutive DIs (a document draws its fields from its own section of §7), DIs out of
-    catalogue order (issuers mostly write them in order), a DI appearing twice and an optional
-    trailing <GS>; and, for the types whose fields §8 lists, a DI the type does not allow and
-    each mandatory DI the split lacks.
-
-    Every cost but the repeat depends only on where a field starts and ends, so a dynamic
-    programme from the end of the message gives the exact cheapest cost to finish from each
-    position (infinite where the rest cannot be split at all). That is an admissible A*
-    heuristic: :meth:`best_first` walks straight to the cheapest split, then the next ones.
-    """
-
-    def __init__(
-        self, message: str, table: Mapping[str, DataId], doc_type: DocumentType | None = None
-    ) -> None:
-        self.message = message
-        self.table = table
-        self.doc_type = doc_type
-        self.n = len(message)
-        self.steps = 0
-        self.exhausted = False
-        self._moves: list[list[tuple[int, int, str | None]]] = [[] for _ in range(self.n + 1)]
-        self._rest = [_INFINITE] * (self.n + 1)
-        self._rest[self.n] = 0
-        for pos in range(self.n - 1, -1, -1):
-            self._plan(pos)
-
-    def _plan(self, pos: int) -> None:
-        """Record the moves from ``pos`` that can finish, and the cheapest cost to finish."""
-        message, n = self.message, self.n
-        if pos + 2 > n:
-            return
-        di = message[pos : pos + 2]
-        entry = self.table.get(di)
-        if entry is None:
-            return
-        start = pos + 2
-        if entry.fixed:
-            lengths: range = range(entry.min, entry.min + 1)
-        else:
-            longest = n - start if entry.max is None else min(entry.max, n - start)
-            lengths = range(entry.min, longest + 1)
-        allowed = CHARACTERS[entry.charset]
-        moves = self._moves[pos]
-        best = _INFINITE
-        foreign = _FOREIGN if self.doc_type and not self.doc_type.allows(entry) else 0
-        for length in lengths:
-            end = start + length
-            if end > n or self._rest[end] == _INFINITE:
-                continue
-            value = message[start:end]
-            cost = foreign + (0 if allowed.issuperset(value) else _MISFIT)
-            if not entry.fixed and length > 4 and not _HEXLIKE.issuperset(value):
-                cost += max(0, _kind_changes(value) - _PLAIN_CHANGES)
-            if end == n:
-                options: tuple[str | None, ...] = (None,) if entry.fixed else (None, GS)
-            else:
-                nxt = self.table[message[end : end + 2]]  # finite rest: a catalogue DI
-                cost += (_SWITCH if nxt.section != entry.section else 0) + (
-                    _DESCENDING if nxt.di <= di else 0
-                )
-                if entry.fixed:
-                    options = (None,)
-                elif entry.max is not None and length == entry.max:
-                    options = (GS, None)  # a value at its maximum needs no separator (§3.4.1)
-                else:
-                    options = (GS,)
-            for sep in options:
-                step = cost + (_TRAILING if end == n and sep else 0)
-                moves.append((step, end, sep))
-                best = min(best, step + self._rest[end])
-        self._rest[pos] = best
-
-    @property
-    def splittable(self) -> bool:
-        """True when at least one split of the whole message fits the catalogue."""
-        return self._rest[0] < _INFINITE
-
-    def best_first(self) -> Iterator[tuple[tuple[int, str], ...]]:
-        """Complete splits of the message in order of increasing cost (A* search)."""
-        if not self.splittable:
-            return
-        counter = 0
-        heap: list[tuple[int, int, int, int, tuple[tuple[int, str], ...], frozenset[str]]] = [
-            (self._rest[0], 0, 0, 0, (), frozenset())
-        ]
-        mandatory = frozenset(self.doc_type.mandatory) if self.doc_type else frozenset()
-        while heap:
-            f, _, cost, pos, cuts, used = heapq.heappop(heap)
-            if pos == self.n:
-                missing = len(mandatory - used)
-                if missing and f == cost:  # charge missing mandatory DIs once, then requeue
-                    counter += 1
-                    charged = cost + _MISSING * missing
-                    heapq.heappush(heap, (charged, counter, charged, pos, cuts, used | mandatory))
-                    continue
-                yield cuts
-                continue
-            di = self.message[pos : pos + 2]
-            base = cost + (_REPEAT if di in used else 0)
-            seen = used | {di}
-            for step, end, sep in self._moves[pos]:
-                self.steps += 1
-                if self.steps > MAX_STEPS:
-                    self.exhausted = True
-                    return
-                counter += 1
-                g = base + step
-                new_cuts = (*cuts, (end, sep)) if sep else cuts
-                heapq.heappush(heap, (g + self._rest[end], counter, g, end, new_cuts, seen))
-
-    def render(self, cuts: Sequence[tuple[int, str]]) -> str:
-        """The message with the separators of ``cuts`` inserted."""
-        out, last = [], 0
-        for pos, sep in cuts:
-            out.append(self.message[last:pos])
-            out.append(sep)
-            last = pos
-        out.append(self.message[last:])
-        return "".join(out)

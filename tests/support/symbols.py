@@ -16,7 +16,14 @@ import zxingcpp
 from PIL import Image
 from pylibdmtx import pylibdmtx
 
-__all__ = ["pdf_with_symbols", "qr_image", "render_datamatrix", "symbol_modules"]
+__all__ = [
+    "big_frames_tiff",
+    "pdf_with_symbols",
+    "qr_image",
+    "recursive_pdf",
+    "render_datamatrix",
+    "symbol_modules",
+]
 
 
 def symbol_modules(text: str) -> np.ndarray:
@@ -79,4 +86,40 @@ def pdf_with_symbols(
                 pdf.drawImage(ImageReader(image), x, y, symbol_mm * mm, symbol_mm * mm)
         pdf.showPage()
     pdf.save()
+    return out.getvalue()
+
+
+def recursive_pdf() -> bytes:
+    """A one-page PDF whose form XObject ``/X`` draws itself twice: 2^depth draws for pdfium."""
+    form = b"q 0.5 0 0 0.5 0 0 cm /X Do Q q 0.5 0 0 0.5 50 50 cm /X Do Q 0 0 10 10 re f"
+    page = b"/X Do"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] "
+        b"/Resources << /XObject << /X 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 200 200] "
+        b"/Resources << /XObject << /X 4 0 R >> >> /Length %d >>\nstream\n" % len(form)
+        + form + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(page) + page + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def big_frames_tiff(frames: int = 10, side: int = 6320) -> bytes:
+    """A multi-frame bilevel TIFF of ``frames`` blank pages of ``side``² (just under 40 MP)."""
+    page = Image.new("1", (side, side), 1)
+    out = io.BytesIO()
+    page.save(out, format="TIFF", save_all=True, append_images=[page] * (frames - 1),
+              compression="group4")
     return out.getvalue()

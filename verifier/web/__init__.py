@@ -27,8 +27,10 @@ from PIL import Image
 
 from permis2d.params import french_today
 from permis2d.settings import Settings
+from verifier.decode_pool import DecodePool, PoolSettings
 from verifier.scan_limits import ScanLimits
 from verifier.trust import TrustStore
+from verifier.trust_live import TrustHolder
 from verifier.tsl_signature import load_tsl_signers
 from verifier.web.audit import AuditLog
 from verifier.web.errors import register_error_handlers
@@ -40,10 +42,11 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 
 def create_app(
     settings: Settings | None = None,
-    trust: TrustStore | None = None,
+    trust: TrustStore | TrustHolder | None = None,
     *,
     limits: ScanLimits | None = None,
     today: Callable[[], dt.date] | None = None,
+    decode_pool: DecodePool | None = None,
 ) -> Flask:
     """Build the verifier app: API and page blueprints, JSON errors, audit log, CSP headers."""
     from verifier.web.api import bp as api_bp
@@ -51,10 +54,13 @@ def create_app(
     from verifier.web.page import security_headers
 
     settings = settings or Settings.from_env()
-    if trust is None:
-        trust = TrustStore.load(
-            settings.verifier_trust, tsl_signers=load_tsl_signers(settings.tsl_signers)
-        ) if settings.verifier_trust else TrustStore.empty()
+    if isinstance(trust, TrustHolder):
+        holder = trust
+    elif trust is None:
+        holder = TrustHolder(settings.verifier_trust,
+                             tsl_signers=load_tsl_signers(settings.tsl_signers))
+    else:
+        holder = TrustHolder((), trust)  # a store given as is: nothing to watch or reload
     limits = limits or ScanLimits(max_bytes=MAX_BODY_BYTES)
     # Pillow's global guard follows our pixel limit (it warns above it and raises at twice it);
     # the scanner makes the warning an error and also checks the size itself.
@@ -76,9 +82,16 @@ def create_app(
         PERMIS2D_NOW=lambda: dt.datetime.now(dt.UTC),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["permis2d_trust"] = trust
+    # The store is reached through its holder, which reloads it when its files change.
+    app.extensions["permis2d_trust_holder"] = holder
+    # Uploads are decoded, and wedged texts searched, in child processes with hard time and
+    # memory limits (issue 10); the children start on first use, in each gunicorn worker.
+    app.extensions["permis2d_decode_pool"] = decode_pool or DecodePool()
+    # Wedge repairs get their own child: a flood of hostile texts then queues behind itself
+    # and never keeps an upload waiting for a decoder.
+    app.extensions["permis2d_repair_pool"] = DecodePool(PoolSettings(size=1))
     app.extensions["permis2d_audit"] = AuditLog(settings.data_dir / "audit" / "verifier.jsonl")
-    if trust.is_empty:
+    if holder.store.is_empty:
         logging.getLogger("verifier.web").warning(
             "the trust store is empty: every document will be reported invalid "
             "(give --trust PATH or PERMIS2D_VERIFIER_TRUST)"

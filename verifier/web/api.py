@@ -18,22 +18,26 @@ Scanned images and PDFs are read with their separators and verified strictly.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import re
 from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from twoddoc.dates import parse_iso_date
 from verifier.policy import VerificationResult, unreadable_result, verify_text
 from verifier.reasons import Reason
-from verifier.scan import ScanError, scan
+from verifier.scan import ScanError, sniff_format
+from verifier.trust_live import health
 from verifier.web.audit import audit_record
 from verifier.web.disclosure import Purpose, disclose
 from verifier.web.errors import ApiError
 from verifier.web.openapi import openapi_document
 
-__all__ = ["MAX_TEXT_LENGTH", "bp"]
+__all__ = ["MAX_TEXT_LENGTH", "PURPOSE_ALIASES", "bp"]
 
 log = logging.getLogger("verifier.web")
 
@@ -47,9 +51,10 @@ _PARAMS = ("purpose", "at", "live")
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    """Liveness and what the instance trusts (CA ids only, never a key)."""
-    trust = current_app.extensions["permis2d_trust"]
-    return jsonify({"status": "ok", "trusted_cas": list(trust.ca_ids())})
+    """What the instance trusts (CA ids, certificate count, CRL dates; never a key); 503
+    ``degraded`` when nothing is trusted or a CRL is past its nextUpdate (issue 9)."""
+    body, status = health(current_app.extensions["permis2d_trust_holder"])
+    return jsonify(body), status
 
 
 @bp.get("/openapi.json")
@@ -98,9 +103,7 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
     upload: bytes | None = None
     content_type = request.mimetype or ""
     if request.is_json:
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            raise ApiError("bad_json", "the body is not a JSON object")
+        body = _json_body()
         params.update({k: v for k, v in body.items() if k in _PARAMS})
         text = body.get("text")
         if text is not None and not isinstance(text, str):
@@ -121,6 +124,13 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
                            field="file")
         if stored is not None:
             upload = stored.read()
+        elif "file" in request.form:
+            # A part named "file" without a filename reaches werkzeug as text (UTF-8, bad
+            # bytes replaced): a text file's "DC…" survives; an image no longer sniffs as one,
+            # and the scanner's 415 then says to send a filename.
+            upload = request.form["file"].encode("utf-8")
+            if not upload.startswith(b"DC"):
+                _require_image_or_pdf(upload)
     if text is not None and upload is not None:
         raise ApiError("ambiguous_input", "send either a file or a text, not both", field="file")
     if text is None and upload is None:
@@ -135,8 +145,59 @@ def _read_request() -> tuple[dict[str, Any], str | None, bytes | None]:
     return params, text, upload
 
 
+#: A JSON request is one flat object (``text``, ``purpose``, ``at``): 4,096 characters of text,
+#: even all escaped as ``\u00XX``, fit in 64 KB, and nothing needs more than a few levels.
+MAX_JSON_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 4
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _json_body() -> dict[str, Any]:
+    """The JSON object of the request, refused when too large, too deep or not an object.
+
+    Why check the depth before parsing: Python's parser recurses, and 100,000 nested arrays
+    raised a ``RecursionError`` that became a 500 (issue 10). Strings are removed first, so a
+    bracket inside a text does not count.
+    """
+    raw = request.stream.read(MAX_JSON_BYTES + 1)
+    depth = deepest = 0
+    for bracket in _JSON_BRACKETS.findall(_JSON_STRING.sub(b"", raw)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_JSON_DEPTH:
+        _discard_rest()
+        raise ApiError("bad_json", f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels")
+    if len(raw) > MAX_JSON_BYTES:
+        raise ApiError("request_entity_too_large",
+                       f"a JSON body is at most {MAX_JSON_BYTES} bytes", status=413)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError("bad_json", f"the body is not valid JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise ApiError("bad_json", "the body is not a JSON object")
+    return body
+
+
+def _discard_rest() -> None:
+    """Read what is left of the body (werkzeug bounds it) so that the client reads our answer."""
+    while request.stream.read(64 * 1024):
+        pass
+
+
+def _require_image_or_pdf(upload: bytes) -> None:
+    """Refuse a filename-less multipart part that does not start like an image or a PDF."""
+    try:
+        sniff_format(upload)
+    except ScanError as exc:
+        raise ApiError(exc.code, f"{exc}; a binary file's multipart part needs a filename "
+                       "(Content-Disposition: form-data; name=\"file\"; filename=\"…\")",
+                       status=exc.http_status, field="file") from exc
+
+
 #: The page's French labels, accepted as well: a French client may send what it reads.
-_PURPOSE_ALIASES = {"employeur": Purpose.EMPLOYER, "loueur": Purpose.RENTAL,
+PURPOSE_ALIASES = {"employeur": Purpose.EMPLOYER, "loueur": Purpose.RENTAL,
                     "forces_de_l_ordre": Purpose.POLICE, "forces-de-l-ordre": Purpose.POLICE}
 
 
@@ -159,8 +220,8 @@ def _purpose(value: object) -> Purpose | None:
         return None  # no stated purpose: the minimal answer (valid, reasons)
     if isinstance(value, str):
         value = value.strip().lower()
-        if value in _PURPOSE_ALIASES:
-            return _PURPOSE_ALIASES[value]
+        if value in PURPOSE_ALIASES:
+            return PURPOSE_ALIASES[value]
     try:
         return Purpose(value)
     except ValueError as exc:
@@ -170,14 +231,12 @@ def _purpose(value: object) -> Purpose | None:
 
 
 def _date(value: object) -> dt.date:
-    if value in (None, ""):
+    if value is None:
         return current_app.config["PERMIS2D_TODAY"]()
-    if not isinstance(value, str) or len(value) != 10:
-        raise ApiError("bad_date", "at must be a date YYYY-MM-DD", field="at")
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as exc:
-        raise ApiError("bad_date", f"at is not a date: {exc}", field="at") from exc
+        raise ApiError("bad_date", f"at: {exc}", field="at") from exc
 
 
 #: Decode budget of one camera frame (``live=1``): the page sends another in 500 ms, so a frame
@@ -191,7 +250,7 @@ def _scan(data: bytes, *, live: bool = False) -> list[str]:
     if live:
         limits = replace(limits, budget_seconds=min(limits.budget_seconds, LIVE_BUDGET_SECONDS))
     try:
-        return scan(data, limits=limits)
+        return current_app.extensions["permis2d_decode_pool"].scan(data, limits)
     except ScanError:
         raise
     except Exception as exc:
@@ -204,9 +263,11 @@ def _scan(data: bytes, *, live: bool = False) -> list[str]:
 
 def _verify(text: str, *, at: dt.date, repair: bool) -> VerificationResult:
     """Run the policy; a crash in it is reported as an invalid result, never as valid."""
-    trust = current_app.extensions["permis2d_trust"]
+    trust = current_app.extensions["permis2d_trust_holder"].current()
+    pool = current_app.extensions["permis2d_repair_pool"]
     try:
-        return verify_text(text, trust, at=at, repair=repair)
+        return verify_text(text, trust, at=at, repair=repair, repairer=pool.repair,
+                           today=current_app.config["PERMIS2D_TODAY"]())
     except Exception:
         log.exception("the verification policy failed on a text")
         return unreadable_result(Reason.INTERNAL_ERROR, "internal error while verifying")

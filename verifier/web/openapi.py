@@ -159,9 +159,25 @@ def _schemas() -> dict[str, Any]:
     }
     health = {
         "type": "object",
-        "required": ["status", "trusted_cas"],
-        "properties": {"status": {"const": "ok"},
-                       "trusted_cas": {"type": "array", "items": {"type": "string"}}},
+        "required": ["status", "trusted_cas", "certificates", "crls"],
+        "properties": {
+            "status": {"enum": ["ok", "degraded"],
+                       "description": "degraded (HTTP 503): nothing is trusted, or a CRL is "
+                                      "past its nextUpdate"},
+            "trusted_cas": {"type": "array", "items": {"type": "string"}},
+            "certificates": {"type": "integer", "minimum": 0},
+            "crls": {"type": "array", "items": {
+                "type": "object", "required": ["ca_id", "next_update", "stale"],
+                "properties": {"ca_id": {"type": "string"},
+                               "next_update": {"type": ["string", "null"],
+                                               "format": "date-time"},
+                               "stale": {"type": "boolean"}}}},
+            "trust_loaded_at": {"type": "string", "format": "date-time"},
+            "trust_reload_error": {"type": ["string", "null"],
+                                   "description": "why the last reload failed; the last good "
+                                                  "trust store stays in use"},
+            "problems": {"type": "array", "items": {"type": "string"}},
+        },
     }
     return {"Reason": reason, "DocumentSummary": summary, "Driving": driving,
             "DocumentResult": result,
@@ -173,22 +189,52 @@ def _error_response(description: str) -> dict[str, Any]:
             "content": {"application/json": {"schema": _ref("Error")}}}
 
 
-def openapi_document() -> dict[str, Any]:
-    """The whole OpenAPI 3.1 document, as served at ``/openapi.json``."""
-    purpose = {"type": "string", "enum": [p.value for p in Purpose] + ["none"],
-               "description": "employer or rental: name, birth date, categories, state, "
-                              "validity, driving; police: everything; absent or none: valid "
-                              "and reasons only"}
-    at = {"type": "string", "format": "date",
-          "description": "verification date; default: today in Europe/Paris"}
-    verify = {
+#: What ``text`` may be: 1 to 4,096 characters, not only white space (the API's limits).
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 4096, "pattern": "\\S",
+         "description": "the barcode's text, starting with DC (hand-scanner text whose "
+                        "separators were dropped is repaired)"}
+#: An uploaded file: 1 byte to 10 MB.
+_FILE = {"type": "string", "format": "binary", "minLength": 1, "maxLength": 10 * 1024 * 1024}
+
+
+def _purpose_schema() -> dict[str, Any]:
+    from verifier.web.api import PURPOSE_ALIASES
+
+    return {"type": "string",
+            "enum": [p.value for p in Purpose] + sorted(PURPOSE_ALIASES) + ["none", ""],
+            "description": "employer or rental: name, birth date, categories, state, validity, "
+                           "driving; police: everything; absent, empty or none: valid and "
+                           "reasons only. The "
+                           "page's French labels (employeur, loueur, forces_de_l_ordre) are "
+                           "accepted, in any case"}
+
+
+def _verify_operation() -> dict[str, Any]:
+    purpose = _purpose_schema()
+    at = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+          "description": "verification date YYYY-MM-DD; default: today in Europe/Paris"}
+    form_fields = {"purpose": purpose, "at": at}
+    multipart = {
+        "description": "a file (image, PDF, or a text file starting with DC) or a text, "
+                       "never both; other fields are ignored (a single file part under another "
+                       "name is taken as the file)",
+        "oneOf": [
+            {"type": "object", "required": ["file"], "properties": {"file": _FILE,
+                                                                     **form_fields}},
+            {"type": "object", "required": ["text"], "properties": {"text": _TEXT,
+                                                                     **form_fields}},
+        ],
+    }
+    return {
         "summary": "Verify a 2D-Doc driving-licence document",
         "description": "Send an image (PNG, JPEG, WebP, TIFF) or a PDF as multipart `file` (or "
-                       "as the raw body with its image/* or application/pdf type), or the "
-                       "barcode text as JSON `text`, form field `text`, a text/plain body or an "
-                       "uploaded text file starting with DC (hand-scanner text is "
-                       "repaired when its separators were dropped). Limits: body 10 MB, image "
-                       "40 megapixels, PDF 10 pages, a decode time budget.",
+                       "as the raw body with its image/*, application/pdf or "
+                       "application/octet-stream type), or the barcode text as JSON `text`, "
+                       "form field `text`, a text/plain body or an uploaded text file starting "
+                       "with DC. Limits: body 10 MB (a JSON body 64 KB, nested at most 4 "
+                       "levels), text 4,096 characters, image 40 megapixels, PDF 10 pages, a "
+                       "decode time budget; files are decoded in a child process with hard "
+                       "time and memory limits.",
         "parameters": [
             {"name": "purpose", "in": "query", "required": False, "schema": purpose},
             {"name": "at", "in": "query", "required": False, "schema": at},
@@ -197,38 +243,62 @@ def openapi_document() -> dict[str, Any]:
              "description": "a camera frame: decode budget 1 s instead of 8 s"},
         ],
         "requestBody": {"required": True, "content": {
-            "multipart/form-data": {"schema": {"type": "object", "properties": {
-                "file": {"type": "string", "contentMediaType": "application/octet-stream"},
-                "text": {"type": "string"}, "purpose": purpose, "at": at}}},
-            "application/json": {"schema": {"type": "object", "required": ["text"],
-                                            "properties": {"text": {"type": "string"},
-                                                           "purpose": purpose, "at": at}}},
-            "text/plain": {"schema": {"type": "string"}},
-            "image/*": {"schema": {"type": "string", "contentMediaType": "image/*"}},
-            "application/pdf": {"schema": {"type": "string",
-                                           "contentMediaType": "application/pdf"}},
+            "multipart/form-data": {"schema": multipart,
+                                    "encoding": {"file": {
+                                        "contentType": "application/octet-stream"}}},
+            "application/x-www-form-urlencoded": {"schema": {
+                "type": "object", "required": ["text"], "description": "other fields ignored",
+                "properties": {"text": _TEXT, **form_fields}}},
+            "application/json": {"schema": {
+                "type": "object", "required": ["text"],
+                "properties": {"text": _TEXT,
+                               "purpose": {"anyOf": [purpose, {"type": "null"}]},
+                               "at": {"anyOf": [at, {"type": "null"}],
+                                      "description": "null: as absent"}}}},
+            "text/plain": {"schema": _TEXT},
+            "image/png": {"schema": _FILE},
+            "image/jpeg": {"schema": _FILE},
+            "image/webp": {"schema": _FILE},
+            "image/tiff": {"schema": _FILE},
+            "application/pdf": {"schema": _FILE},
+            "application/octet-stream": {"schema": _FILE},
         }},
         "responses": {
             "200": {"description": "Verified: `valid` says whether every check passed",
                     "content": {"application/json": {"schema": _ref("VerifyResponse")}}},
-            "400": _error_response("Bad request: missing or malformed input, bad purpose/date"),
-            "413": _error_response("Too large: body, pixels, pages or text"),
+            "400": _error_response("Bad request: missing, ambiguous or malformed input, bad "
+                                   "purpose or date, JSON nested too deep"),
+            "408": _error_response("The request body stopped arriving"),
+            "413": _error_response("Too large: body, JSON body, text, pixels, pages, or the "
+                                   "memory decoding needs"),
             "415": _error_response("Unsupported file format"),
-            "422": _error_response("No 2D-Doc found, not a 2D-Doc, corrupt file, time budget"),
+            "422": _error_response("No 2D-Doc found, not a 2D-Doc, corrupt file, decode time "
+                                   "budget or hard time limit"),
+            "503": _error_response("Every decoder is busy: retry in a moment"),
         },
     }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document, as served at ``/openapi.json``."""
+    health = {"application/json": {"schema": _ref("Health")}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "permis2d verifier", "version": "1.0.0",
                  "description": "Verify French driving-licence documents (RIR, ADCS, RII) "
                                 "carrying signed 2D-Doc barcodes (ANTS specification)."},
         "paths": {
-            "/api/v1/verify": {"post": verify},
-            "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {
-                "description": "The service is up",
-                "content": {"application/json": {"schema": _ref("Health")}}}}}},
+            "/api/v1/verify": {"post": _verify_operation()},
+            "/healthz": {"get": {"summary": "What the instance trusts, and whether it is fit",
+                                 "responses": {
+                                     "200": {"description": "Trust store usable",
+                                             "content": health},
+                                     "503": {"description": "Degraded: nothing trusted or a "
+                                                            "CRL past its nextUpdate",
+                                             "content": health}}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {
-                "200": {"description": "OpenAPI 3.1 document"}}}},
+                "200": {"description": "OpenAPI 3.1 document",
+                        "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         },
         "components": {"schemas": _schemas()},
     }

@@ -175,14 +175,19 @@ def test_log_records_every_issued_document(issuer: Issuer, tmp_path: Path) -> No
     assert pdfs == sorted(f"{d.kind.value}-{d.document_id}.pdf" for d in docs)  # none staged
 
 
-def test_failed_write_logs_nothing(issuer: Issuer, tmp_path: Path) -> None:
+def test_failed_write_is_logged_failed_and_its_id_spent(issuer: Issuer, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(OSError):
         issuer.issue(DocumentKind.RIR, NEPHS[0], on=ON, now=NOW, requested_by="test",
                      out=blocker / "rir.pdf")
     with issuer.engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(IssuanceLog)) == 0
+        rows = connection.execute(select(IssuanceLog.__table__)).mappings().all()
+    assert [(row["document_id"], row["status"]) for row in rows] == [("0000000001", "failed")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "file"]  # nothing staged
+    after = issuer.issue(DocumentKind.RIR, NEPHS[0], on=ON, now=NOW, requested_by="test",
+                         out=tmp_path / "rir.pdf")
+    assert after.document_id == "0000000002"  # the failed document's id is never given again
 
 
 def test_rii_history_shows_each_event_with_its_own_points(issuer: Issuer, tmp_path: Path) -> None:

@@ -89,6 +89,6 @@ def test_simulate_reads_stdin_in_a_real_process(tmp_path: Path) -> None:
     )  # fmt: skip
     assert bad.returncode == 2
     assert bad.stderr.strip() == (
-        "Error: scenario #0 'leap': asof: '2025-02-29' is not a real date "
+        "Error: scenario #0 'leap': asof: '2025-02-29' is not a calendar date "
         "(day is out of range for month)"
     )

@@ -50,7 +50,8 @@ def test_trust_from_settings_and_injected_today(tmp_path: Path,
     app = create_app(settings, today=lambda: dt.date(2099, 12, 31))
     body = app.test_client().post("/api/v1/verify", json={"text": texts[0].valid_adcs}).json
     assert body["at"] == "2099-12-31"
-    assert [r["code"] for r in body["reasons"]] == ["DOCUMENT_EXPIRED"]
+    # In 2099 the CRL exported today is long past its nextUpdate: it vouches for nothing then.
+    assert [r["code"] for r in body["reasons"]] == ["CRL_STALE", "DOCUMENT_EXPIRED"]
 
 
 def test_default_date_is_the_paris_date(settings_for: Settings) -> None:
@@ -120,9 +121,26 @@ def test_live_camera_frame_gets_a_short_budget(settings_for: Settings,
     frame = io.BytesIO()
     noise.save(frame, "JPEG", quality=70)
     client = _client(settings_for, texts)
+    client.application.extensions["permis2d_decode_pool"].start()  # not the budget's business
     start = time.monotonic()
     answer = client.post("/api/v1/verify?live=1",
                          data={"file": (io.BytesIO(frame.getvalue()), "frame.jpg")})
     assert time.monotonic() - start < LIVE_BUDGET_SECONDS + 1.5
     assert answer.status_code == 422
     assert answer.json["error"]["code"] in {"no_2ddoc_found", "decode_budget_exceeded"}
+
+
+def test_recursive_pdf_answers_decode_timeout(settings_for: Settings) -> None:
+    """Issue 10: a PDF that hangs pdfium gets a JSON 422 in about the budget, not a dead worker."""
+    from tests.support.symbols import recursive_pdf
+    from verifier.scan_limits import ScanLimits
+
+    app = create_app(settings_for, TrustStore.empty(), limits=ScanLimits(budget_seconds=1.0))
+    client = app.test_client()
+    start = time.monotonic()
+    answer = client.post("/api/v1/verify", data=recursive_pdf(),
+                         content_type="application/pdf")
+    assert time.monotonic() - start < 8
+    assert (answer.status_code, answer.json["error"]["code"]) in {
+        (422, "decode_timeout"), (413, "decode_too_large")}
+    app.extensions["permis2d_decode_pool"].close()

@@ -1,4 +1,4 @@
-"""The log's finish step: it names the row it completes and refuses one it cannot find."""
+"""The log's finish step: it completes a pending row and refuses one it cannot find."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ def test_finish_sets_the_document_id_and_refuses_an_unknown_row(settings: Settin
     try:
         with engine.begin() as connection:
             document_id = log.allocate(connection, **VALUES)  # type: ignore[arg-type]
-            assert log.lookup(connection, document_id) is None  # named by finish, not before
+            assert log.lookup(connection, document_id)["status"] == log.PENDING  # type: ignore[index]
             log.finish(connection, document_id, text="DC04\x1dA", expires_on=date(2024, 6, 29),
                        pages=1)
             row = log.lookup(connection, document_id)
-            with pytest.raises(LookupError):
+            with pytest.raises(log.LogStateError):
                 log.finish(connection, log.document_id_for(int(document_id) + 1), text="x",
                            expires_on=None, pages=1)
             with pytest.raises(ValueError):

@@ -38,8 +38,9 @@ def test_generated_passphrase_file_is_0600(tmp_path):
 
     settings = Settings.from_env({"PERMIS2D_DATA_DIR": str(tmp_path)})
     assert _run(settings, "keys", "init").exit_code == 0
-    path = tmp_path / "keys" / "passphrase"
+    path = tmp_path / "secrets" / "key-passphrase"  # apart from the keys it protects
     assert path.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / "keys" / "passphrase").exists()
 
 
 def test_errors_are_one_line_and_nonzero(settings):

@@ -8,9 +8,10 @@ import stat
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 from keys import (
     CertificateIdError,
@@ -73,19 +74,20 @@ def test_other_curves_of_the_spec_use_their_hash(tmp_path, curve, length, hash_c
 
 
 def test_private_keys_are_encrypted_at_rest_with_mode_0600(store):
-    for path in [store.directory / "ca.key.pem", store.directory / "certs" / "P2D1.key.pem"]:
-        pem = path.read_bytes()
-        assert b"ENCRYPTED PRIVATE KEY" in pem
+    for path in [store.directory / "ca.key.p12", store.directory / "certs" / "P2D1.key.p12"]:
+        data = path.read_bytes()
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        with pytest.raises(TypeError):
-            serialization.load_pem_private_key(pem, None)
+        with pytest.raises(ValueError):
+            pkcs12.load_key_and_certificates(data, None)
+        key, _, _ = pkcs12.load_key_and_certificates(data, b"correct horse")
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
 
 
 def test_wrong_passphrase_is_a_clear_error_without_key_material(store):
     other = KeyStore(store.directory, b"wrong")
     with pytest.raises(PassphraseError) as info:
         other.active_signer()
-    assert "P2D1.key.pem" in str(info.value)
+    assert "P2D1.key.p12" in str(info.value)
     assert "wrong" not in str(info.value).replace("wrong PERMIS2D", "")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from twoddoc import decode
 from verifier.policy import Check, Reason, verify_text
 from verifier.trust import TrustStore
-from verifier.wedge import base32_length, repair_text
+from verifier.wedge import RepairBudget, base32_length, repair_text
 
 SEPARATORS = "\x1d\x1e\x1f"
 AT = dt.date(2025, 2, 1)
@@ -133,3 +133,46 @@ def test_annex_after_the_signature(pki, pki_store: TrustStore) -> None:
     result = verify_text(_wedge(text), pki_store, at=AT, repair=True)
     assert result.valid and result.repaired
     assert result.text == text
+
+
+#: Issue 10's hostile text: a header naming a trusted certificate, then digits and Base32 that
+#: offer a v04 annex position at almost every character.
+HOSTILE = "DC04FR0TT00126682668AB01FR" + "42" * 100 + "A" * 300
+
+
+def test_hostile_text_costs_a_bounded_time(pki_store: TrustStore) -> None:
+    for text in (HOSTILE[:216], HOSTILE, HOSTILE + "A" * (4096 - len(HOSTILE))):
+        start = time.process_time()
+        result = verify_text(text, pki_store, at=AT, repair=True)
+        spent = time.process_time() - start
+        assert result.reasons == (Reason.WEDGE_UNREPAIRABLE,), len(text)
+        # The default budget is 2 s of wall clock and far fewer steps; CPU time stays below it.
+        assert spent < 2.5, (len(text), spent)
+
+
+def test_repair_budget_in_steps_and_seconds(sign, pki_store: TrustStore) -> None:
+    wedged = _wedge(sign("T001", AB_FIELDS, doc_type="AB"))
+    assert repair_text(wedged, pki_store).failure is None
+    starved = repair_text(wedged, pki_store, budget=RepairBudget(steps=50))
+    assert starved.failure is not None and starved.failure.reason is Reason.WEDGE_UNREPAIRABLE
+    assert "50 search steps" in (starved.failure.detail or "")
+    ticks = iter(range(0, 10**6, 10))  # a clock that jumps 10 s at every reading
+    late = repair_text(HOSTILE, pki_store, budget=RepairBudget(seconds=5),
+                       clock=lambda: float(next(ticks)))
+    assert late.failure is not None and "5 s spent" in (late.failure.detail or "")
+
+
+def test_wedge_does_not_import_the_policy() -> None:
+    """Issue 11: ``verifier.policy`` imports ``verifier.wedge``, never the other way round."""
+    import ast
+    from pathlib import Path
+
+    import verifier.wedge
+    import verifier.wedge_split
+
+    for module in (verifier.wedge, verifier.wedge_split):
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                     for alias in node.names}
+        assert "verifier.policy" not in imported, module.__name__
