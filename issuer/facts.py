@@ -102,3 +102,8 @@ class DriverFacts:
     civil-status name (DI ``6G``) only (issue 9, item 9: "outside the signature, said so")."""
     suspension: SuspensionFacts | None = None
     """The suspension in force on the document's date, if any."""
+    invalidation_pending: bool = False
+    """Balance 0, the 48SI letter not received yet (issue 12): the licence still allows driving
+    and a road-safety course can still restore points; the RII says so in words."""
+    invalidation_notified: date | None = None
+    """The day the holder received the 48SI letter (invalidated for a zero balance from then)."""

@@ -257,6 +257,8 @@ class PageFlow:
             self._room(24)
             self.top -= self._wrapped(f.bold, 8.5, c.state_warning, MARGIN, CONTENT_W, RED)
             self.top -= 2
+        if self.view.kind is DocumentKind.RII:  # the record with the points (issue 12)
+            self._points_status_note()
         if facts.licence_number:
             self._row(c.label_licence_number, facts.licence_number)
         if facts.licence_issued_on:
@@ -265,6 +267,20 @@ class PageFlow:
             self._room(12)
             self.top -= self._wrapped(self.fonts.regular, 7, c.uncovered_mark_note, MARGIN,
                                       CONTENT_W, GREY)
+
+    def _points_status_note(self) -> None:
+        """A zero balance in words: before the 48SI letter, what it is and that a course still
+        counts; after it, the day it was received (registry/RULES.md R5, I13)."""
+        c, facts, f = self.common, self.facts, self.fonts
+        if facts.invalidation_pending:
+            note, colour = c.invalidation_pending_note, RED
+        elif facts.invalidation_notified is not None and facts.points_balance == 0:
+            note, colour = c.invalidated_note(french_date(facts.invalidation_notified)), RED
+        else:
+            return
+        self._room(36)
+        self.top -= self._wrapped(f.bold, 8.5, str(note), MARGIN, CONTENT_W, colour)
+        self.top -= 2
 
     def _adcs_validity(self) -> None:
         s = self.specific

@@ -27,7 +27,7 @@ from issuer.facts import (
 from issuer.facts import SuspensionKind as PrintedSuspensionKind
 from issuer.pdf import french_date
 from issuer.validity import add_months
-from registry.points import LedgerReason
+from registry.points import LedgerReason, PointsStatus
 from registry.records import DriverRecord, LicenceState, SuspensionKind
 
 __all__ = ["HISTORY_YEARS", "STATE_LABELS", "facts_from_record"]
@@ -146,6 +146,8 @@ def facts_from_record(record: DriverRecord, *, data_as_of: datetime) -> DriverFa
         licence_issued_on=record.licence.issued,
         usage_name=identity.usage_name,
         suspension=_suspension(record),
+        invalidation_pending=record.points.status is PointsStatus.INVALIDATION_PENDING,
+        invalidation_notified=record.licence.invalidation_notified,
     )
 
 

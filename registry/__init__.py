@@ -20,28 +20,48 @@ The engine (:mod:`registry.points`) is pure; the rules it applies and every inte
 ``registry/RULES.md``.
 """
 
-from registry.db import downgrade_schema, make_engine, session_factory, upgrade_schema
-from registry.errors import (
-    DuplicateNEPHError,
-    NoLicenceError,
-    RegistryError,
-    RegistryValidationError,
-    UnknownNEPHError,
-)
-from registry.points import (
-    Course,
-    LedgerEntry,
-    LedgerReason,
-    LicenceFacts,
-    Offence,
-    OffenceClass,
-    PointsError,
-    PointsResult,
-    PointsStatus,
-    Restoration,
-    compute_points,
-)
-from registry.records import DriverRecord, LicenceState, load_driver_record
+from importlib import import_module
+from typing import Any
+
+# Where each public name lives. Imported on first use (PEP 562) so that ``import registry.points``
+# (the pure engine, used by the issuer and the ``points simulate`` command) loads no SQLAlchemy.
+_HOMES = {
+    "downgrade_schema": "registry.db",
+    "make_engine": "registry.db",
+    "session_factory": "registry.db",
+    "upgrade_schema": "registry.db",
+    "DuplicateNEPHError": "registry.errors",
+    "NoLicenceError": "registry.errors",
+    "RegistryError": "registry.errors",
+    "RegistryValidationError": "registry.errors",
+    "UnknownNEPHError": "registry.errors",
+    "Course": "registry.points",
+    "LedgerEntry": "registry.points",
+    "LedgerReason": "registry.points",
+    "LicenceFacts": "registry.points",
+    "Offence": "registry.points",
+    "OffenceClass": "registry.points",
+    "PointsError": "registry.points",
+    "PointsResult": "registry.points",
+    "PointsStatus": "registry.points",
+    "Restoration": "registry.points",
+    "compute_points": "registry.points",
+    "DriverRecord": "registry.records",
+    "LicenceState": "registry.records",
+    "load_driver_record": "registry.records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562)."""
+    try:
+        home = _HOMES[name]
+    except KeyError:
+        raise AttributeError(f"module 'registry' has no attribute {name!r}") from None
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Course",
@@ -68,3 +88,8 @@ __all__ = [
     "session_factory",
     "upgrade_schema",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names, for ``dir(registry)`` and completion."""
+    return sorted(set(globals()) | set(__all__))

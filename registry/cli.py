@@ -243,6 +243,42 @@ def show_command(settings: Any, neph: str, as_json: bool, asof: date | None) -> 
         click.echo(json.dumps(record_to_json(record), ensure_ascii=False, indent=2))
     else:
         click.echo(render_record(record))
+        for line in _letter_words(record):
+            click.echo(line)
+
+
+def _letter_words(record: Any) -> list[str]:
+    """What the 48SI letter means for this record, in words (RULES.md R5, I13), or nothing."""
+    from registry.points import PointsStatus
+
+    status, notified = record.points.status, record.licence.invalidation_notified
+    what = ("The 48SI is the registered letter by which the Ministry of the Interior notifies "
+            "the holder that the licence is invalidated for a zero balance (Code de la route "
+            "L223-5, R223-3); the right to drive is lost on the day it is received.")  # fmt: skip
+    if status is PointsStatus.INVALIDATION_PENDING:
+        return [
+            "48SI: the balance is 0 and the 48SI letter has not been received"
+            + (f" (it is recorded as received on {notified.isoformat()})" if notified else "")
+            + ": the licence is still in force until then.",
+            f"  {what}",
+            "  A road-safety course completed before the letter is received still counts: its 4 "
+            "points are credited the day after its last day and the licence keeps its validity "
+            "(Conseil d'Etat, 29/09/2023, n° 461479).",
+        ]
+    if status is PointsStatus.INVALIDATED and notified is not None:
+        return [
+            f"48SI: letter received on {notified.isoformat()} with a zero balance: the licence "
+            "is invalidated from that day.",
+            f"  {what}",
+            "  A course completed after that day restores no point (Conseil d'Etat, "
+            "17/04/2025, n° 492072).",
+        ]
+    if notified is not None and notified <= record.asof:
+        return [
+            f"48SI: letter received on {notified.isoformat()}, after a course completed before "
+            "it had restored points: it has no effect (Conseil d'Etat, 29/09/2023, n° 461479).",
+        ]
+    return []
 
 
 @registry_group.command("add")
@@ -254,12 +290,13 @@ def add_command(settings: Any, file: Any) -> None:
     Keys: neph, civility (M, MME), surname, usage_name, first_names (1-6), birth_date (YYYY,
     YYYY-MM or YYYY-MM-DD), birth_place, birth_country (ISO alpha-2), licence {format (card,
     paper), number, issued, prefecture, probationary, accompanied_driving, probation_start,
-    invalidated_48si, cancelled_on, categories [{code, obtained, valid_until, restrictions}],
+    invalidation_notified, cancelled_on, categories [{code, obtained, valid_until, restrictions}],
     offences [{committed, place, natinf, label, class, points, effective}], courses [{centre,
     start, end}], medical_visits [{visited, outcome, valid_until}], suspensions [{kind, start,
     end}]}. A refused driver exits 2 and leaves the registry unchanged.
     """
-    from registry.writes import driver_from_json, register_driver
+    from registry.writes import register_driver
+    from registry.writes_json import driver_from_json
 
     data = _read_json(file)
     sessions = _sessions(settings)

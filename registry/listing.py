@@ -64,7 +64,7 @@ _PAGE = (
         Licence.probationary,
         Licence.probation_start,
         Licence.accompanied_driving,
-        Licence.invalidated_48si_on,
+        Licence.invalidation_notified,
         Licence.cancelled_on,
     )
     .join(Licence, Licence.driver_id == Driver.id)  # a driver without a licence is not listed
@@ -186,11 +186,12 @@ def _list_row(
         issued=row.probation_start or row.issued_on,
         probationary=row.probationary,
         accompanied_driving=row.accompanied_driving,
+        invalidation_notified=row.invalidation_notified,
     )
     engine_offences, engine_courses = points_inputs(facts, offences, courses)
     points = compute_points(facts, engine_offences, engine_courses, asof=asof)
     active = next((s for s in reversed(suspensions) if s.active_on(asof)), None)
-    state = _state(row.cancelled_on, row.invalidated_48si_on, points, active, asof)
+    state = _state(row.cancelled_on, points, active, asof)
     probation_months = 24 if row.accompanied_driving else 36
     return {
         "neph": row.neph,
@@ -228,7 +229,7 @@ def first_clean_driver(session: Session, *, asof: date) -> str | None:
         .where(
             Driver.id.in_(window),
             Licence.issued_on <= asof,
-            Licence.invalidated_48si_on.is_(None),
+            Licence.invalidation_notified.is_(None),
             Licence.cancelled_on.is_(None),
             ~exists().where(OffenceRow.licence_id == Licence.id),
             ~exists().where(Suspension.licence_id == Licence.id),

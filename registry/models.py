@@ -23,7 +23,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, synonym
 
 __all__ = [
     "CATEGORY_CODES",
@@ -136,7 +136,8 @@ class Licence(Base):
             "probation_start IS NULL OR probation_start >= issued_on", name="probation_start"
         ),
         CheckConstraint(
-            "invalidated_48si_on IS NULL OR invalidated_48si_on >= issued_on", name="si48_date"
+            "invalidation_notified IS NULL OR invalidation_notified >= issued_on",
+            name="invalidation_notified",
         ),
         CheckConstraint("cancelled_on IS NULL OR cancelled_on >= issued_on", name="cancelled"),
     )
@@ -152,7 +153,9 @@ class Licence(Base):
     probationary: Mapped[bool] = mapped_column(Boolean)
     probation_start: Mapped[date | None] = mapped_column(Date)
     accompanied_driving: Mapped[bool] = mapped_column(Boolean)
-    invalidated_48si_on: Mapped[date | None] = mapped_column(Date)
+    # The day the holder received the 48SI letter (L223-5 I, R223-3 III; migration 0003).
+    invalidation_notified: Mapped[date | None] = mapped_column(Date)
+    invalidated_48si_on = synonym("invalidation_notified")  # its name before migration 0003
     cancelled_on: Mapped[date | None] = mapped_column(Date)
 
     driver: Mapped[Driver] = relationship(back_populates="licence")

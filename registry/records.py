@@ -9,14 +9,12 @@ points (L223-1 al. 3, R223-3 III), the suspensions (L224-1 ff.) and a court's ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from registry.errors import NoLicenceError, UnknownNEPHError
+from registry.errors import NoLicenceError, RegistryValidationError, UnknownNEPHError
 from registry.models import (
     Category,
     CourseRow,
@@ -33,10 +31,26 @@ from registry.points import (
     LicenceFacts,
     Offence,
     OffenceClass,
+    PointsError,
     PointsResult,
     PointsStatus,
     add_months,
     compute_points,
+    occasion_of,
+)
+from registry.record_types import (
+    BirthDate,
+    CategoryInfo,
+    CourseInfo,
+    DriverRecord,
+    Identity,
+    LicenceFormat,
+    LicenceInfo,
+    LicenceState,
+    MedicalVisitInfo,
+    OffenceInfo,
+    SuspensionInfo,
+    SuspensionKind,
 )
 
 __all__ = [
@@ -59,167 +73,6 @@ __all__ = [
 ]
 
 
-class LicenceFormat(Enum):
-    """The physical licence: European card (since 2013) or the three-fold pink paper."""
-
-    CARD = "card"
-    PAPER = "paper"
-
-
-class LicenceState(Enum):
-    """State of the right to drive at a date (2D-Doc DI E5, annex 13 of the spec, p.148)."""
-
-    VALID = "valid"
-    SUSPENDED = "suspended"
-    MEDICALLY_SUSPENDED = "medically_suspended"
-    INVALIDATED = "invalidated"  # 0 points, letter 48SI (R223-3 III)
-    CANCELLED = "cancelled"  # annulation by a court (L224-14, 221-8 Code pénal)
-
-
-class SuspensionKind(Enum):
-    """Who suspended: the prefect (L224-1, L224-2), a court (L224-12) or a medical decision."""
-
-    ADMINISTRATIVE = "administrative"
-    JUDICIAL = "judicial"
-    MEDICAL = "medical"
-
-
-@dataclass(frozen=True, slots=True)
-class BirthDate:
-    """A birth date whose day, or day and month, may be unknown (civil status "00/00/1950")."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    def ddmmyyyy(self) -> str:
-        """The 2D-Doc DI 69 form, ``00`` for an unknown day or month (spec annex, DI 69)."""
-        return f"{self.day or 0:02d}{self.month or 0:02d}{self.year:04d}"
-
-    def as_date(self) -> date | None:
-        """The full date when day and month are known, else ``None``."""
-        if self.month is None or self.day is None:
-            return None
-        return date(self.year, self.month, self.day)
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Civil identity of the driver, as registered (accents kept; the codec normalises)."""
-
-    neph: str
-    civility: str
-    surname: str
-    usage_name: str | None
-    first_names: tuple[str, ...]
-    birth_date: BirthDate
-    birth_place: str
-    birth_country: str
-
-
-@dataclass(frozen=True, slots=True)
-class SuspensionInfo:
-    """A suspension with its kind and dates (``end`` ``None``: until further notice)."""
-
-    kind: SuspensionKind
-    start: date
-    end: date | None
-
-    def active_on(self, day: date) -> bool:
-        """True when ``day`` lies within the suspension, both ends included."""
-        return self.start <= day and (self.end is None or day <= self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class LicenceInfo:
-    """The licence and its state at ``asof`` (state dates: suspension, 48SI, cancellation)."""
-
-    format: LicenceFormat
-    number: str
-    issued: date
-    prefecture: str
-    probationary: bool
-    probation_start: date | None
-    probation_end: date | None
-    accompanied_driving: bool
-    state: LicenceState
-    suspension: SuspensionInfo | None
-    invalidated_48si: date | None
-    cancelled_on: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryInfo:
-    """A category held: date obtained, end of validity (heavy ones), EU restriction codes."""
-
-    code: str
-    obtained: date
-    valid_until: date | None
-    restrictions: tuple[str, ...]
-
-    def valid_on(self, day: date) -> bool:
-        """True when obtained on or before ``day`` and not past its end of validity."""
-        return self.obtained <= day and (self.valid_until is None or day <= self.valid_until)
-
-
-@dataclass(frozen=True, slots=True)
-class OffenceInfo:
-    """An offence as registered; ``effective`` is ``None`` while its reality is not established."""
-
-    id: int
-    committed: date
-    place: str
-    natinf: int
-    label: str
-    offence_class: OffenceClass
-    points: int
-    effective: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class CourseInfo:
-    """A road-safety course: centre, first and last day."""
-
-    id: int
-    centre: str
-    start: date
-    end: date
-
-
-@dataclass(frozen=True, slots=True)
-class MedicalVisitInfo:
-    """A medical fitness visit: date, outcome, end of the validity it grants."""
-
-    visited: date
-    outcome: str
-    valid_until: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class DriverRecord:
-    """Everything the registry knows of a driver at ``asof``, points included."""
-
-    asof: date
-    identity: Identity
-    licence: LicenceInfo
-    categories: tuple[CategoryInfo, ...]
-    offences: tuple[OffenceInfo, ...]
-    courses: tuple[CourseInfo, ...]
-    medical_visits: tuple[MedicalVisitInfo, ...]
-    suspensions: tuple[SuspensionInfo, ...]
-    points: PointsResult
-
-    @property
-    def neph(self) -> str:
-        """The driver's NEPH."""
-        return self.identity.neph
-
-    @property
-    def state(self) -> LicenceState:
-        """The licence state at ``asof``."""
-        return self.licence.state
-
-
 _DRIVER = (
     select(
         Driver.id,
@@ -240,7 +93,7 @@ _DRIVER = (
         Licence.probationary,
         Licence.probation_start,
         Licence.accompanied_driving,
-        Licence.invalidated_48si_on,
+        Licence.invalidation_notified,
         Licence.cancelled_on,
     )
     .outerjoin(Licence, Licence.driver_id == Driver.id)
@@ -295,7 +148,8 @@ def points_inputs(
 
     Offences whose effective date is unknown are left out (no withdrawal yet: L223-1 al. 4).
     Offences committed the same day at the same place are one occasion, hence simultaneous
-    (L223-2 III; RULES.md I3); the ledger names events ``offence:<id>`` and ``course:<id>``.
+    (L223-2 III; RULES.md I3, places compared by :func:`registry.points.occasion_of`); the ledger
+    names events ``offence:<id>`` and ``course:<id>``.
     """
     engine_offences = tuple(
         Offence(
@@ -304,7 +158,7 @@ def points_inputs(
             points=o.points,
             offence_class=o.offence_class,
             ref=f"offence:{o.id}",
-            occasion=o.place.casefold(),
+            occasion=occasion_of(o.place),
         )
         for o in offences
         if o.effective is not None
@@ -356,11 +210,18 @@ def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverReco
         issued=row.probation_start or row.issued_on,
         probationary=row.probationary,
         accompanied_driving=row.accompanied_driving,
+        invalidation_notified=row.invalidation_notified,
     )
     engine_offences, engine_courses = points_inputs(facts, offences, courses)
-    points = compute_points(facts, engine_offences, engine_courses, asof=asof)
+    try:
+        points = compute_points(facts, engine_offences, engine_courses, asof=asof)
+    except PointsError as exc:  # facts written before their validation existed
+        raise RegistryValidationError(
+            f"the registered facts cannot happen: {exc}", field=f"licence.{exc.field}",
+            position=exc.position,
+        ) from exc
     active = next((s for s in reversed(suspensions) if s.active_on(asof)), None)
-    state = _state(row.cancelled_on, row.invalidated_48si_on, points, active, asof)
+    state = _state(row.cancelled_on, points, active, asof)
     probation_end = None
     if row.probationary:
         probation_end = add_months(facts.issued, 24 if row.accompanied_driving else 36)
@@ -375,7 +236,7 @@ def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverReco
         accompanied_driving=row.accompanied_driving,
         state=state,
         suspension=active,
-        invalidated_48si=row.invalidated_48si_on,
+        invalidation_notified=row.invalidation_notified,
         cancelled_on=row.cancelled_on,
     )
     identity = Identity(
@@ -403,15 +264,19 @@ def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverReco
 
 def _state(
     cancelled_on: date | None,
-    si48: date | None,
     points: PointsResult,
     active: SuspensionInfo | None,
     asof: date,
 ) -> LicenceState:
-    """The licence state at ``asof``, the gravest first: cancelled, invalidated, suspended."""
+    """The licence state at ``asof``, the gravest first: cancelled, invalidated, suspended.
+
+    Invalidated only once the 48SI letter was received with a zero balance (the engine's
+    ``INVALIDATED``); at 0 points before it (``INVALIDATION_PENDING``) the licence is still in
+    force (L223-5 I; CE 29/09/2023 n° 461479) and its state is that of its other facts.
+    """
     if cancelled_on is not None and cancelled_on <= asof:
         return LicenceState.CANCELLED
-    if points.status is PointsStatus.INVALIDATED or (si48 is not None and si48 <= asof):
+    if points.status is PointsStatus.INVALIDATED:
         return LicenceState.INVALIDATED
     if active is not None:
         if active.kind is SuspensionKind.MEDICAL:

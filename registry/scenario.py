@@ -19,14 +19,17 @@ from registry.points import (
     OffenceClass,
     PointsError,
     compute_points,
+    occasion_of,
 )
 from twoddoc.dates import parse_iso_date
 
 __all__ = ["Scenario", "ScenarioError", "parse_scenario", "run_scenario"]
 
 _TOP_KEYS = frozenset({"name", "licence", "events", "asof"})
-_LICENCE_KEYS = frozenset({"issued", "probationary", "accompanied_driving"})
-_OFFENCE_KEYS = frozenset({"type", "date", "effective", "points", "class"})
+_LICENCE_KEYS = frozenset(
+    {"issued", "probationary", "accompanied_driving", "invalidation_notified"}
+)
+_OFFENCE_KEYS = frozenset({"type", "date", "effective", "points", "class", "place"})
 _COURSE_KEYS = frozenset({"type", "start", "end"})
 
 
@@ -101,10 +104,14 @@ def parse_scenario(data: Any, index: int = 0) -> Scenario:
     if "licence" not in top:
         raise r.fail("licence", "missing")
     lic = r.obj(top["licence"], "licence", _LICENCE_KEYS)
+    notified = None
+    if "invalidation_notified" in lic:
+        notified = r.date(lic, "invalidation_notified", "licence.invalidation_notified")
     licence = LicenceFacts(
         issued=r.date(lic, "issued", "licence.issued"),
         probationary=r.flag(lic, "probationary", "licence.probationary"),
         accompanied_driving=r.flag(lic, "accompanied_driving", "licence.accompanied_driving"),
+        invalidation_notified=notified,
     )
     asof = r.date(top, "asof", "asof")
     if asof < licence.issued:
@@ -135,7 +142,13 @@ def parse_scenario(data: Any, index: int = 0) -> Scenario:
                 offence_class = OffenceClass(cls)
             except ValueError as exc:
                 raise r.fail(f"{where}.class", f"{cls!r} is not one of C1..C5, DELIT") from exc
-            offences.append(Offence(committed, effective, points, offence_class, ref=i))
+            place = ev.get("place")
+            if place is not None and (not isinstance(place, str) or not place.strip()):
+                raise r.fail(f"{where}.place", f"{place!r} is not a non-empty text")
+            offences.append(
+                Offence(committed, effective, points, offence_class, ref=i,
+                        occasion=None if place is None else occasion_of(place))
+            )  # fmt: skip
             positions.append(i)
         elif kind == "course":
             ev = r.obj(raw, where, _COURSE_KEYS)
@@ -153,7 +166,9 @@ def parse_scenario(data: Any, index: int = 0) -> Scenario:
         table = course_positions if is_course else positions
         pos = table[exc.position] if exc.position is not None else None
         field = exc.field if pos is None else f"events[{pos}].{exc.field}"
-        raise r.fail(field, str(exc).split(" (")[0]) from exc
+        if pos is None and exc.field in _LICENCE_KEYS:
+            field = f"licence.{exc.field}"
+        raise r.fail(field, str(exc).rsplit(" (", 1)[0]) from exc
     return scenario
 
 

@@ -1,12 +1,13 @@
 """Demo data: a few dozen realistic, generated drivers, deterministic for a seed and a date.
 
 Why these profiles: the issuer and the verifier need every state a licence can be in (valid,
-probationary, suspended, medically suspended, invalidated with its 48SI date, cancelled), heavy
-categories whose medical validity expires, restriction codes, long accented names that the 2D-Doc
-codec must normalise and truncate, all 15 categories, and a 10-year history of at least 25 events
-so that an RII spans several pages. Dates are relative to ``asof`` (the CLI's ``--asof``, default
-today) so that "suspended" means suspended on the day of the demo; the NEPHs depend on the seed
-only, so re-seeding on another day finds the same drivers and changes nothing.
+probationary, suspended, medically suspended, invalidated with its 48SI date, at 0 points awaiting
+the 48SI letter, cancelled), heavy categories whose medical validity expires, restriction codes,
+long accented names that the 2D-Doc codec must normalise and truncate, all 15 categories, and a
+10-year history of at least 25 events so that an RII spans several pages. Dates are relative to
+``asof`` (the CLI's ``--asof``, default today) so that "suspended" means suspended on the day of
+the demo; the NEPHs depend on the seed only, so re-seeding on another day finds the same drivers
+and changes nothing.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ PROFILES = (
     "long_history",
     "long_names",
     "unknown_birth_day",
+    "invalidation_pending",
 )
 
 _SURNAMES = (
@@ -200,7 +202,7 @@ def _profile(gen: _Gen, name: str, base: NewDriver) -> NewDriver:
             base.neph,
             gen.ago(12 * 6),
             offences=(first, second),
-            invalidated_48si=second.effective + timedelta(days=21),
+            invalidation_notified=second.effective + timedelta(days=21),
         )
         return replace(base, licence=lic)
     if name == "cancelled":
@@ -256,6 +258,14 @@ def _profile(gen: _Gen, name: str, base: NewDriver) -> NewDriver:
             birth_place="Oran",
             licence=gen.licence(base.neph, gen.ago(12 * 30)),
         )
+    if name == "invalidation_pending":
+        # Two délits paid 10 days ago and 4 months ago: 0 points, but the 48SI letter has not
+        # been received yet, so the licence is still in force and a course can still restore
+        # points (L223-5 I; CE 29/09/2023 n° 461479; RULES.md I13).
+        first = gen.offence(gen.ago(4), delay_days=30, pick=9)
+        second = gen.offence(asof - timedelta(days=40), delay_days=30, pick=9)
+        lic = gen.licence(base.neph, gen.ago(12 * 9), offences=(first, second))
+        return replace(base, licence=lic)
     raise ValueError(f"unknown profile {name!r}")
 
 

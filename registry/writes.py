@@ -11,10 +11,7 @@ and the caller's transaction rolls back, so the database is left unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -42,8 +39,26 @@ from registry.models import (
     Restriction,
     Suspension,
 )
-from registry.records import BirthDate
-from twoddoc.dates import parse_iso_date
+from registry.points import (
+    Course,
+    LicenceFacts,
+    Offence,
+    OffenceClass,
+    PointsError,
+    compute_points,
+    occasion_of,
+)
+from registry.points.facts import COURSE_LENGTH, DELIT_POINTS
+from registry.record_types import BirthDate
+from registry.write_types import (
+    NewCategory,
+    NewCourse,
+    NewDriver,
+    NewLicence,
+    NewMedicalVisit,
+    NewOffence,
+    NewSuspension,
+)
 
 __all__ = [
     "NewCategory",
@@ -55,7 +70,6 @@ __all__ = [
     "NewSuspension",
     "add_course",
     "add_offence",
-    "driver_from_json",
     "register_driver",
     "validate_driver",
     "validate_neph",
@@ -67,91 +81,6 @@ _COUNTRY = re.compile(r"[A-Z]{2}")
 _PREFECTURE = re.compile(r"\d{2,3}|2[AB]")
 MAX_FIRST_NAMES = 6
 HEAVY_CATEGORIES = frozenset({"C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"})
-
-
-@dataclass(frozen=True, slots=True)
-class NewCategory:
-    """A category to register: code, date obtained, end of validity, restriction codes."""
-
-    code: str
-    obtained: date
-    valid_until: date | None = None
-    restrictions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class NewOffence:
-    """An offence to register (``effective`` ``None`` while its reality is not established)."""
-
-    committed: date
-    place: str
-    natinf: int
-    label: str
-    offence_class: str
-    points: int
-    effective: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewCourse:
-    """A road-safety course to register."""
-
-    centre: str
-    start: date
-    end: date
-
-
-@dataclass(frozen=True, slots=True)
-class NewMedicalVisit:
-    """A medical visit to register."""
-
-    visited: date
-    outcome: str
-    valid_until: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewSuspension:
-    """A suspension to register."""
-
-    kind: str
-    start: date
-    end: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewLicence:
-    """A licence with its categories and events."""
-
-    format: str
-    number: str
-    issued: date
-    prefecture: str
-    probationary: bool = False
-    accompanied_driving: bool = False
-    probation_start: date | None = None
-    invalidated_48si: date | None = None
-    cancelled_on: date | None = None
-    categories: tuple[NewCategory, ...] = ()
-    offences: tuple[NewOffence, ...] = ()
-    courses: tuple[NewCourse, ...] = ()
-    medical_visits: tuple[NewMedicalVisit, ...] = ()
-    suspensions: tuple[NewSuspension, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class NewDriver:
-    """A driver to register, with the licence."""
-
-    neph: str
-    civility: str
-    surname: str
-    first_names: tuple[str, ...]
-    birth_date: BirthDate
-    birth_place: str
-    birth_country: str
-    usage_name: str | None = None
-    licence: NewLicence | None = field(default=None)
 
 
 def _fail(msg: str, path: str, position: int | None = None) -> RegistryValidationError:
@@ -217,7 +146,7 @@ def _validate_licence(lic: NewLicence) -> None:
     _text(lic.number, "licence.number", 20)
     if not _PREFECTURE.fullmatch(lic.prefecture or ""):
         raise _fail(f"{lic.prefecture!r} is not a département code", "licence.prefecture")
-    for name in ("probation_start", "invalidated_48si", "cancelled_on"):
+    for name in ("probation_start", "invalidation_notified", "cancelled_on"):
         value = getattr(lic, name)
         if value is not None and value < lic.issued:
             raise _fail("before the issue date", f"licence.{name}")
@@ -253,12 +182,33 @@ def _validate_licence(lic: NewLicence) -> None:
         _one_of(susp.kind, SUSPENSION_KINDS, f"{path}.kind")
         if susp.end is not None and susp.end < susp.start:
             raise _fail("ends before it starts", f"{path}.end")
+    if lic.invalidation_notified is not None:
+        _validate_letter(lic)
+
+
+def _validate_letter(lic: NewLicence) -> None:
+    """A 48SI letter notifies a zero balance: refuse one received before any (R223-3 III, I21)."""
+    facts = LicenceFacts(lic.probation_start or lic.issued, lic.probationary,
+                         lic.accompanied_driving, lic.invalidation_notified)  # fmt: skip
+    offences = tuple(
+        Offence(o.committed, o.effective, o.points, OffenceClass(o.offence_class),
+                occasion=occasion_of(o.place))
+        for o in lic.offences
+        if o.effective is not None
+    )  # fmt: skip
+    courses = tuple(Course(c.start, c.end) for c in lic.courses)
+    try:
+        compute_points(facts, offences, courses, asof=facts.issued)
+    except PointsError as exc:
+        raise _fail(str(exc).rsplit(" (", 1)[0], f"licence.{exc.field}", exc.position) from exc
 
 
 def _validate_offence(off: NewOffence, path: str, issued: date) -> None:
     _one_of(off.offence_class, OFFENCE_CLASSES, f"{path}.offence_class")
     if isinstance(off.points, bool) or not isinstance(off.points, int) or not 0 <= off.points <= 6:
         raise _fail(f"{off.points!r} is not 0 to 6 points (L223-2)", f"{path}.points")
+    if off.offence_class == "DELIT" and off.points != DELIT_POINTS:
+        raise _fail(f"a délit withdraws 6 points, not {off.points} (L223-2 I)", f"{path}.points")
     if (
         isinstance(off.natinf, bool)
         or not isinstance(off.natinf, int)
@@ -277,6 +227,8 @@ def _validate_course(course: NewCourse, path: str, issued: date) -> None:
     _text(course.centre, f"{path}.centre", 120)
     if course.end < course.start:
         raise _fail("the course ends before it starts", f"{path}.end")
+    if course.end != course.start + COURSE_LENGTH:
+        raise _fail("a course lasts two consecutive days (R223-5)", f"{path}.end")
     if course.start < issued:
         raise _fail("the course predates the licence", f"{path}.start")
 
@@ -331,7 +283,7 @@ def _licence_row(lic: NewLicence) -> Licence:
         probationary=lic.probationary,
         probation_start=lic.probation_start,
         accompanied_driving=lic.accompanied_driving,
-        invalidated_48si_on=lic.invalidated_48si,
+        invalidation_notified=lic.invalidation_notified,
         cancelled_on=lic.cancelled_on,
     )
     row.categories = [
@@ -393,159 +345,3 @@ def add_offence(session: Session, neph: str, offence: NewOffence) -> OffenceRow:
     lic.offences.append(row)
     session.flush()
     return row
-
-
-# --- JSON input (``permis2d registry add FILE``) ------------------------------------------------
-
-
-def _date(value: Any, path: str, *, optional: bool = False) -> date | None:
-    if value is None and optional:
-        return None
-    try:
-        return parse_iso_date(value)
-    except ValueError as exc:
-        raise _fail(str(exc), path) from exc
-
-
-def _req_date(value: Any, path: str) -> date:
-    result = _date(value, path)
-    assert result is not None
-    return result
-
-
-def _keys(obj: Any, path: str, allowed: set[str], required: set[str]) -> Mapping[str, Any]:
-    if not isinstance(obj, dict):
-        raise _fail("must be a JSON object", path or "driver")
-    for key in sorted(set(obj) - allowed):
-        raise _fail("unknown key", f"{path}.{key}" if path else key)
-    for key in sorted(required - set(obj)):
-        raise _fail("missing", f"{path}.{key}" if path else key)
-    return obj
-
-
-def _list(obj: Mapping[str, Any], key: str, path: str) -> list[Any]:
-    value = obj.get(key, [])
-    if not isinstance(value, list):
-        raise _fail("must be a JSON array", f"{path}.{key}")
-    return value
-
-
-_DRIVER_REQUIRED = {
-    "neph", "civility", "surname", "first_names", "birth_date", "birth_place", "birth_country",
-}  # fmt: skip
-
-
-def driver_from_json(data: Any) -> NewDriver:
-    """Build a :class:`NewDriver` from its JSON form (documented in ``registry add --help``)."""
-    top = _keys(data, "", _DRIVER_REQUIRED | {"usage_name", "licence"}, _DRIVER_REQUIRED)
-    birth = top["birth_date"]
-    if not isinstance(birth, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", birth):
-        raise _fail(f"{birth!r} is not YYYY, YYYY-MM or YYYY-MM-DD", "birth_date")
-    parts = [int(p) for p in birth.split("-")]
-    names = top["first_names"]
-    if not isinstance(names, list):
-        raise _fail("must be a JSON array", "first_names")
-    licence = None
-    if "licence" in top:
-        licence = _licence_from_json(top["licence"])
-    return NewDriver(
-        neph=top["neph"],
-        civility=top["civility"],
-        surname=top["surname"],
-        usage_name=top.get("usage_name"),
-        first_names=tuple(names),
-        birth_date=BirthDate(*parts),
-        birth_place=top["birth_place"],
-        birth_country=top["birth_country"],
-        licence=licence,
-    )
-
-
-def _licence_from_json(data: Any) -> NewLicence:
-    p = "licence"
-    lic = _keys(
-        data,
-        p,
-        {"format", "number", "issued", "prefecture", "probationary", "accompanied_driving",
-         "probation_start", "invalidated_48si", "cancelled_on", "categories", "offences",
-         "courses", "medical_visits", "suspensions"},
-        {"format", "number", "issued", "prefecture"},
-    )  # fmt: skip
-    for flag in ("probationary", "accompanied_driving"):
-        if not isinstance(lic.get(flag, False), bool):
-            raise _fail("must be true or false", f"{p}.{flag}")
-    cats = []
-    for i, c in enumerate(_list(lic, "categories", p)):
-        cp = f"{p}.categories[{i}]"
-        c = _keys(c, cp, {"code", "obtained", "valid_until", "restrictions"}, {"code", "obtained"})
-        cats.append(
-            NewCategory(
-                code=c["code"],
-                obtained=_req_date(c["obtained"], f"{cp}.obtained"),
-                valid_until=_date(c.get("valid_until"), f"{cp}.valid_until", optional=True),
-                restrictions=tuple(_list(c, "restrictions", cp)),
-            )
-        )
-    offs = []
-    for i, o in enumerate(_list(lic, "offences", p)):
-        op = f"{p}.offences[{i}]"
-        keys = {"committed", "place", "natinf", "label", "class", "points", "effective"}
-        o = _keys(o, op, keys, keys - {"effective"})
-        offs.append(
-            NewOffence(
-                committed=_req_date(o["committed"], f"{op}.committed"),
-                place=o["place"],
-                natinf=o["natinf"],
-                label=o["label"],
-                offence_class=o["class"],
-                points=o["points"],
-                effective=_date(o.get("effective"), f"{op}.effective", optional=True),
-            )
-        )
-    courses = []
-    for i, c in enumerate(_list(lic, "courses", p)):
-        cp = f"{p}.courses[{i}]"
-        c = _keys(c, cp, {"centre", "start", "end"}, {"centre", "start", "end"})
-        courses.append(
-            NewCourse(
-                c["centre"], _req_date(c["start"], f"{cp}.start"), _req_date(c["end"], f"{cp}.end")
-            )
-        )
-    visits = []
-    for i, v in enumerate(_list(lic, "medical_visits", p)):
-        vp = f"{p}.medical_visits[{i}]"
-        v = _keys(v, vp, {"visited", "outcome", "valid_until"}, {"visited", "outcome"})
-        visits.append(
-            NewMedicalVisit(
-                _req_date(v["visited"], f"{vp}.visited"),
-                v["outcome"],
-                _date(v.get("valid_until"), f"{vp}.valid_until", optional=True),
-            )
-        )
-    susps = []
-    for i, s in enumerate(_list(lic, "suspensions", p)):
-        sp = f"{p}.suspensions[{i}]"
-        s = _keys(s, sp, {"kind", "start", "end"}, {"kind", "start"})
-        susps.append(
-            NewSuspension(
-                s["kind"],
-                _req_date(s["start"], f"{sp}.start"),
-                _date(s.get("end"), f"{sp}.end", optional=True),
-            )
-        )
-    return NewLicence(
-        format=lic["format"],
-        number=lic["number"],
-        issued=_req_date(lic["issued"], f"{p}.issued"),
-        prefecture=lic["prefecture"],
-        probationary=lic.get("probationary", False),
-        accompanied_driving=lic.get("accompanied_driving", False),
-        probation_start=_date(lic.get("probation_start"), f"{p}.probation_start", optional=True),
-        invalidated_48si=_date(lic.get("invalidated_48si"), f"{p}.invalidated_48si", optional=True),
-        cancelled_on=_date(lic.get("cancelled_on"), f"{p}.cancelled_on", optional=True),
-        categories=tuple(cats),
-        offences=tuple(offs),
-        courses=tuple(courses),
-        medical_visits=tuple(visits),
-        suspensions=tuple(susps),
-    )

@@ -61,3 +61,28 @@ def test_suspension_over_and_licence_valid_again(issuer: Issuer) -> None:
     assert decode(issued.text).get("E5") == "50"
     assert "PERMIS SUSPENDU" not in text and "Suspension *" not in text
     assert "Nom d'usage" not in text
+
+
+def test_the_rii_says_what_a_zero_balance_before_the_48si_letter_means(issuer: Issuer) -> None:
+    """Issue 12: the seeded driver awaiting the 48SI letter; the RII explains it in words."""
+    from registry.db import make_engine
+    from registry.seed import PROFILES, demo_drivers, seed_registry
+
+    engine = make_engine(issuer.settings.database_url or "")
+    with Session(engine) as session, session.begin():
+        seed_registry(session, count=len(PROFILES), seed=2024, asof=ON)
+    engine.dispose()
+    drivers = demo_drivers(count=len(PROFILES), seed=2024, asof=ON)
+    pending = drivers[PROFILES.index("invalidation_pending")].neph
+    rii = issuer.issue(DocumentKind.RII, pending, on=ON, now=NOW, requested_by="test")
+    assert decode(rii.text).get("E5") == "50"  # still valid until the letter is received
+    text = _text(rii.pdf)
+    assert "lettre recommandée « 48SI »" in text
+    assert "stage de sensibilisation à la sécurité routière achevé avant la réception" in text
+    invalidated = drivers[PROFILES.index("invalidated")].neph
+    text = _text(issuer.issue(DocumentKind.RII, invalidated, on=ON, now=NOW,
+                              requested_by="test").pdf)
+    assert "Lettre « 48SI » reçue le" in text
+    adcs = _text(issuer.issue(DocumentKind.ADCS, pending, on=ON, now=NOW,
+                              requested_by="test").pdf)
+    assert "48SI" not in adcs  # an employer's document carries no points

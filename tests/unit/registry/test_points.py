@@ -37,9 +37,11 @@ def run(
     asof: str,
     probationary: bool = False,
     aac: bool = False,
+    notified: str | None = None,
 ) -> PointsResult:
+    letter = D(notified) if notified else None
     return compute_points(
-        LicenceFacts(D(issued), probationary, aac), offences, courses, asof=D(asof)
+        LicenceFacts(D(issued), probationary, aac, letter), offences, courses, asof=D(asof)
     )
 
 
@@ -181,15 +183,17 @@ def test_i9_probationary_cap_is_still_eight_points() -> None:
 # --- R5, I13: invalidation ---------------------------------------------------------------------
 
 
-def test_r5_zero_points_invalidates_and_nothing_comes_back() -> None:
+def test_r5_zero_points_and_the_48si_letter_invalidate_and_nothing_comes_back() -> None:
+    # L223-5 I, R223-3 III: invalidated on receipt of the 48SI letter (2024-04-20), not at 0.
     offences = [
         off("2024-01-01", "2024-02-01", 6, DELIT),
         off("2024-03-01", "2024-04-01", 6, DELIT),
         off("2024-05-01", "2024-06-01", 4, C4),
     ]
-    result = run("2010-01-01", offences, [course("2024-08-01", "2024-08-02")], asof="2030-01-01")
+    result = run("2010-01-01", offences, [course("2024-08-01", "2024-08-02")], asof="2030-01-01",
+                 notified="2024-04-20")  # fmt: skip
     assert (result.balance, result.status) == (0, PointsStatus.INVALIDATED)
-    assert result.invalidated_on == D("2024-04-01")
+    assert result.invalidated_on == D("2024-04-20")
     assert result.calendar == ()
     assert changes(result)[-1] == ("2024-04-01", -6, "offence")
 
@@ -205,15 +209,14 @@ def test_r5_balance_floors_at_zero() -> None:
     assert [e.delta for e in result.ledger] == [6, -4, -2]
 
 
-def test_i13_course_ending_the_day_before_the_fatal_withdrawal_saves_the_licence() -> None:
+def test_i7_course_ending_the_day_before_the_fatal_withdrawal_saves_the_licence() -> None:
     offences = [
         off("2024-01-01", "2024-02-01", 6, DELIT),
         off("2024-03-01", "2024-05-10", 6, DELIT),
     ]
     saved = run("2010-01-01", offences, [course("2024-05-08", "2024-05-09")], asof="2024-05-10")
     assert (saved.balance, saved.status) == (4, PointsStatus.VALID)
-    late = run("2010-01-01", offences, [course("2024-05-09", "2024-05-10")], asof="2024-06-01")
-    assert (late.balance, late.status) == (0, PointsStatus.INVALIDATED)
+    assert changes(saved)[-2:] == [("2024-05-10", 4, "course"), ("2024-05-10", -6, "offence")]
 
 
 # --- R6, R7, I6, I10: full restoration ---------------------------------------------------------
@@ -232,10 +235,10 @@ def test_r7_three_years_when_an_earlier_offence_was_fourth_class() -> None:
     assert calendar(result) == [("2026-03-15", 5, "3_years")]
 
 
-@pytest.mark.parametrize("cls", [C4, C5, DELIT])
-def test_r7_three_years_for_heavy_classes(cls: OffenceClass) -> None:
-    result = run("2010-01-01", [off("2023-01-01", "2023-03-15", 4, cls)], asof="2024-01-01")
-    assert calendar(result)[-1] == ("2026-03-15", 4, "3_years")
+@pytest.mark.parametrize(("cls", "points"), [(C4, 4), (C5, 4), (DELIT, 6)])
+def test_r7_three_years_for_heavy_classes(cls: OffenceClass, points: int) -> None:
+    result = run("2010-01-01", [off("2023-01-01", "2023-03-15", points, cls)], asof="2024-01-01")
+    assert calendar(result)[-1] == ("2026-03-15", points, "3_years")
 
 
 def test_i10_full_restoration_resets_the_three_year_class() -> None:
@@ -335,16 +338,28 @@ def test_r9_course_gives_four_points_the_day_after_its_last_day() -> None:
     )
 
 
-def test_i5_second_course_within_a_year_gives_nothing() -> None:
-    offences = [off("2024-01-01", None, 6, DELIT), off("2024-03-01", None, 4, C4)]
+def test_i5_course_year_first_day_to_first_day_as_in_f14208() -> None:
+    # Service-public F14208 (2025): a course on 1-2 October 2025 allows the next one from
+    # 1 October 2026. A course starting 30 September 2026 gives nothing; one starting on
+    # 1 October 2026 gives its points (the refused one does not start a year, I5).
+    offences = [off("2025-01-01", None, 6, DELIT), off("2025-03-01", None, 4, C4)]
     courses = [
-        course("2024-02-01", "2024-02-02"),
-        course("2025-02-02", "2025-02-03"),
-        course("2025-02-03", "2025-02-04"),
+        course("2025-10-01", "2025-10-02"),
+        course("2026-09-30", "2026-10-01"),
+        course("2026-10-01", "2026-10-02"),
     ]
-    result = run("2010-01-01", offences, courses, asof="2025-03-01")
+    result = run("2010-01-01", offences, courses, asof="2026-11-01")
     credited = [c for c in changes(result) if c[2] == "course"]
-    assert credited == [("2024-02-03", 4, "course"), ("2025-02-05", 4, "course")]
+    assert credited == [("2025-10-03", 4, "course"), ("2026-10-03", 4, "course")]
+
+
+def test_i5_course_year_from_29_february() -> None:
+    offences = [off("2024-01-01", None, 6, DELIT), off("2024-01-02", None, 4, C4)]
+    courses = [course("2024-02-29", "2024-03-01"), course("2025-02-28", "2025-03-01")]
+    result = run("2010-01-01", offences, courses, asof="2025-04-01")
+    assert [c for c in changes(result) if c[2] == "course"] == [
+        ("2024-03-02", 4, "course"), ("2025-03-02", 4, "course"),
+    ]  # fmt: skip
 
 
 def test_i5_course_at_full_balance_does_not_start_a_year() -> None:
@@ -400,15 +415,17 @@ def _ten_year_history() -> tuple[list[Offence], list[Course]]:
 def test_r10_points_of_each_contravention_back_after_ten_years() -> None:
     result = run("2005-01-01", *_ten_year_history(), asof="2023-06-01")
     ten = [c for c in changes(result) if c[2] == "10_years"]
-    # The C2 of 2011-09-01 is due on 2021-09-01 when the balance is at 12: nothing to give back.
-    assert ten == [("2020-01-01", 2, "10_years"), ("2023-05-01", 2, "10_years")]
+    # The C2 of 2010-01-01 comes back on 2020-01-01; the course of 2020-03-01 then brings the
+    # balance back to 12, so the later ones are already back (I10, F1685).
+    assert ten == [("2020-01-01", 2, "10_years")]
 
 
 def test_r10_not_for_fifth_class_or_delits() -> None:
     history, courses = _ten_year_history()
     history[0] = off("2010-01-01", None, 2, C5)
     result = run("2005-01-01", history, courses, asof="2023-06-01")
-    assert [c[0] for c in changes(result) if c[2] == "10_years"] == ["2021-09-01", "2023-05-01"]
+    # The C2 of 2011-09-01 comes back on 2021-09-01 and reaches 12: the next is already back.
+    assert [c[0] for c in changes(result) if c[2] == "10_years"] == ["2021-09-01"]
 
 
 def test_i11_ten_years_skipped_after_a_full_restoration() -> None:

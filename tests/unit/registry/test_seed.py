@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.points import PointsStatus
 from registry.records import LicenceState, load_driver_record
 from registry.seed import PROFILES, demo_drivers, seed_registry
 from registry.writes import validate_driver
@@ -46,7 +47,12 @@ def test_profiles_in_the_registry(sessions: sessionmaker[Session]) -> None:
     assert records["medically_suspended"].state is LicenceState.MEDICALLY_SUSPENDED
     inval = records["invalidated"]
     assert inval.state is LicenceState.INVALIDATED and inval.points.balance == 0
-    assert inval.licence.invalidated_48si is not None
+    assert inval.licence.invalidation_notified is not None
+    assert inval.points.status is PointsStatus.INVALIDATED
+    # Issue 12: 0 points, the 48SI letter not received yet: still in force, pending.
+    pending = records["invalidation_pending"]
+    assert (pending.points.balance, pending.points.status) == (0, PointsStatus.INVALIDATION_PENDING)
+    assert pending.state is LicenceState.VALID and pending.licence.invalidation_notified is None
     assert records["cancelled"].state is LicenceState.CANCELLED
     heavy = records["heavy_expiring"]
     assert {c.code for c in heavy.categories} >= {"C", "CE", "D"}

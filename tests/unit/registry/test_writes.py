@@ -22,9 +22,9 @@ from registry.writes import (
     NewSuspension,
     add_course,
     add_offence,
-    driver_from_json,
     register_driver,
 )
+from registry.writes_json import driver_from_json
 
 
 def _new(neph: str = "0123456789AB", **changes: Any) -> NewDriver:

@@ -17,7 +17,7 @@ import pytest
 from permis2d.settings import Settings
 from registry.errors import RegistryValidationError
 from registry.scenario import ScenarioError, parse_scenario
-from registry.writes import driver_from_json
+from registry.writes_json import driver_from_json
 from twoddoc.dates import FRENCH_TIME, parse_iso_date
 from verifier.trust import TrustStore
 from verifier.web import create_app

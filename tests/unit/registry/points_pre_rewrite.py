@@ -1,4 +1,14 @@
-"""The points engine: balance, state, ledger and restoration calendar of a licence at a date.
+"""FROZEN PRE-REWRITE REFERENCE: ``registry/points.py`` as it was before issue 11 (commit 275a188).
+
+Do not edit or import from the product. This is the optimised single-module engine that issue 11
+replaced by the ``registry/points/`` package written for a reader of the Code de la route; it is
+kept only so that ``test_rewrite_differential.py`` can show the rewrite gives identical results
+(balances, ledgers, calendars, refusals) on random histories. Issue 12 changes the law on purpose
+afterwards; the differential run then compares on the histories those changes do not touch.
+
+The original module docstring follows.
+
+The points engine: balance, state, ledger and restoration calendar of a licence at a date.
 
 Why a pure function: the rules of the Code de la route (L223-1 to L223-8, R223-1 to R223-13) are
 date arithmetic on a handful of facts, so they live here without any database, clock or file
@@ -516,7 +526,7 @@ def _walk(
     calendar" test is repeated inline: this loop is the engine's hot path.
     """
     dates = _DATES
-    new, Entry, Rest = tuple.__new__, LedgerEntry, Restoration  # noqa: N806
+    new, Entry, Rest = tuple.__new__, LedgerEntry, Restoration
     if probation is None:
         p_end = increment = years = 0
         balance = ceiling = MAX_POINTS
