@@ -53,10 +53,14 @@ def account_matches(family_name: str, given_names: str, birth_date: date, record
                     fc_identity: Mapping[str, Any] | None = None) -> bool:
     """The account's identity against the record; for a FranceConnect session, the identity
     FranceConnect vouched for (issue 14, part 3): its family name or its usage name
-    (``preferred_username``), its first given name and its birth date."""
+    (``preferred_username``), its first given name, its birth date, and its birthplace (INSEE
+    commune code) when both FranceConnect and the registry have one."""
     if fc_identity is None:
         return identity_matches(family_name, given_names, birth_date, record)
     birth = date.fromisoformat(fc_identity["birth_date"])
     names = (fc_identity["family_name"], fc_identity.get("preferred_username"))
-    return any(name and identity_matches(name, fc_identity["given_names"], birth, record)
-               for name in names)
+    if not any(name and identity_matches(name, fc_identity["given_names"], birth, record)
+               for name in names):
+        return False
+    vouched, registered = fc_identity.get("birthplace"), record.identity.birth_place_code
+    return not (vouched and registered) or vouched.upper() == registered.upper()

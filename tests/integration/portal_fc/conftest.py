@@ -32,7 +32,8 @@ def _claims(record: DriverRecord, **changes: str) -> dict[str, str]:
     assert birth is not None
     claims = {"given_name": " ".join(identity.first_names), "family_name": identity.surname,
               "birthdate": birth.isoformat(), "gender": "female" if identity.civility == "MME"
-              else "male", "birthplace": "", "birthcountry": "99100"}
+              else "male", "birthplace": identity.birth_place_code or "",
+              "birthcountry": "99100"}
     if identity.usage_name:
         claims["preferred_username"] = identity.usage_name
     claims.update(changes)
@@ -51,6 +52,8 @@ def identities_for(site: Site) -> list[dict]:
     birth = full.identity.birth_date.as_date()
     people.append({"login": "autredate", "password": "test-autredate", "neph": full.neph,
                    "claims": _claims(full, birthdate=date(birth.year - 1, 6, 15).isoformat())})
+    people.append({"login": "autrelieu", "password": "test-autrelieu", "neph": full.neph,
+                   "claims": _claims(full, birthplace="2B033")})
     people.append({"login": "sanspermis", "password": "test-sanspermis", "neph": None,
                    "claims": {"given_name": "Angela", "family_name": "NOBODY",
                               "birthdate": "1962-08-24", "gender": "female",

@@ -114,6 +114,14 @@ def test_a_wrong_birth_date_is_not_linked_and_no_field_is_named(fc_app: Flask, f
     assert "date de naissance est" not in text and "birth" not in text.lower()
 
 
+def test_another_birthplace_is_not_linked(fc_app: Flask, fc_site: FCSite):
+    record = fc_site.site.record(fc_site.site.neph("full"))
+    assert record.identity.birth_place_code  # the registry has one, so it is compared
+    client = fc_app.test_client()
+    _fc_login(client, "autrelieu")
+    assert _link(client, fc_site.site.neph("full")).status_code == 400
+
+
 def test_an_identity_without_a_licence_cannot_link_a_stranger(fc_app: Flask, fc_site: FCSite):
     client = fc_app.test_client()
     _fc_login(client, "sanspermis")
