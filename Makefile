@@ -12,13 +12,15 @@ TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core fontconfig
 # by `npm ci` then a copy: zxing-wasm into the verifier's static files, axe-core for the tests.
 VENDOR := verifier/static/vendor/zxing-wasm
 WEB_STAMP := $(VENDOR)/.installed
+# The local FranceConnect (demo and tests only): its npm packages, from its lockfile.
+FCSIM_STAMP := franceconnect-sim/node_modules/.package-lock.json
 
-.PHONY: run test lint bench system-deps run-deps test-deps clean web-assets node
+.PHONY: run test lint bench system-deps run-deps test-deps clean web-assets node fcsim-deps
 
-run: run-deps $(STAMP) $(WEB_STAMP)
+run: run-deps $(STAMP) $(WEB_STAMP) $(FCSIM_STAMP)
 	$(BIN)/permis2d demo
 
-test: test-deps $(STAMP) $(WEB_STAMP)
+test: test-deps $(STAMP) $(WEB_STAMP) $(FCSIM_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
@@ -58,6 +60,13 @@ node:
 	    echo "Installing Debian packages: nodejs npm"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
 	  else echo "Missing Node.js (run as root, or: sudo apt-get install nodejs npm)"; exit 1; fi; }
+
+# The local FranceConnect (franceconnect-sim/, demo and tests only): `npm ci` from its lockfile.
+fcsim-deps: $(FCSIM_STAMP)
+
+$(FCSIM_STAMP): franceconnect-sim/package.json franceconnect-sim/package-lock.json | node
+	cd franceconnect-sim && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 web-assets: $(WEB_STAMP)
 

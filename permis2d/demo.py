@@ -5,8 +5,10 @@ create the dev PKI (CA ``FR00``, the specification's test range) if missing, exp
 folder, migrate and seed the registry, issue a demo ADCS for a seeded driver into the data dir,
 check it with the verifier library exactly as a checker would (scan the PDF, verify the text),
 create the demo login (a confirmed portal account linked to that driver, new password each run),
-then serve the driver portal (127.0.0.1:8000, a child process) and the verifier page
-(127.0.0.1:8001, with the dev trust folder) until Ctrl-C, which stops both.
+then serve the driver portal (127.0.0.1:8000, a child process), the local FranceConnect
+(127.0.0.1:8002, the Node program of ``franceconnect-sim/``, a child process; skipped with a word
+when Node or its packages are missing) and the verifier page (127.0.0.1:8001, with the dev trust
+folder) until Ctrl-C, which stops them all.
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ import sys
 
 import click
 
+from permis2d.fcsim import (
+    SIM_DIR,
+    FranceConnectSimError,
+    discovery_url,
+    sim_command,
+    sim_environment,
+)
 from permis2d.params import french_today
 from permis2d.settings import Settings
 
@@ -83,10 +92,12 @@ def _with_demo_verifier_url(settings: Settings, host: str, port: int) -> Setting
               help="Default PERMIS2D_VERIFIER_PORT (8001).")
 @click.option("--portal-port", type=click.IntRange(0, 65535), default=None,
               help="Default PERMIS2D_ISSUER_PORT (8000).")
+@click.option("--fc-port", type=click.IntRange(1, 65535), default=8002, show_default=True,
+              help="Port of the local FranceConnect (simulation).")
 @click.option("--no-serve", is_flag=True, help="Prepare and check the demo document, then exit.")
 @click.pass_obj
 def demo_command(settings: Settings, host: str, port: int | None, portal_port: int | None,
-                 no_serve: bool) -> None:
+                 fc_port: int, no_serve: bool) -> None:
     """Start the product with demo data: PKI, registry, a demo ADCS, the portal and verifier."""
     from verifier.policy import verify_text
     from verifier.scan import scan
@@ -112,19 +123,45 @@ def demo_command(settings: Settings, host: str, port: int | None, portal_port: i
     if no_serve:
         return
     portal_port = settings.issuer_port if portal_port is None else portal_port
-    portal = _spawn_portal(settings, host, portal_port)
+    portal_url = f"http://{host}:{portal_port}"
+    franceconnect = _spawn_franceconnect(host, fc_port, portal_url)
+    fc_env = {"PERMIS2D_ISSUER_URL": portal_url + "/"}
+    if franceconnect is not None:
+        fc_env["PERMIS2D_FC_DISCOVERY_URL"] = discovery_url(host, fc_port)
+    children = [child for child in (franceconnect, _spawn_portal(settings, host, portal_port,
+                                                                 fc_env)) if child]
     click.echo("")
-    click.echo(f"Driver portal: http://{host}:{portal_port}/  — log in with the demo login above")
+    click.echo(f"Driver portal: {portal_url}/  — log in with the demo login above")
+    if franceconnect is not None:
+        click.echo(f"FranceConnect (simulation): http://{host}:{fc_port}/api/v2  — on the portal, "
+                   "« S'identifier avec FranceConnect », then a test identity of "
+                   "franceconnect-sim/identities.json (e.g. usager.complet / test-complet)")
     click.echo(f"Verifier page: http://{host}:{port}/  — drop the PDF above on it (Ctrl-C stops)")
     try:
         serve_verifier(settings, host, port, [settings.trust_dir])
     finally:
-        if portal.poll() is None:
-            portal.terminate()
-        try:
-            portal.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            portal.kill()
+        for child in children:
+            _stop(child)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.terminate()
+    try:
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+
+
+def _spawn_franceconnect(host: str, port: int, portal_url: str) -> subprocess.Popen[bytes] | None:
+    """The local FranceConnect (Node), or ``None`` with a word when it cannot run here."""
+    try:
+        command = sim_command()
+    except FranceConnectSimError as exc:
+        click.echo(f"FranceConnect (simulation) not started: {exc}", err=True)
+        return None
+    env = sim_environment(host=host, port=port, portal_url=portal_url)
+    return subprocess.Popen(command, env=env, cwd=SIM_DIR)
 
 
 def _demo_login(settings: Settings, neph: str, today: dt.date,
@@ -143,9 +180,11 @@ def _demo_login(settings: Settings, neph: str, today: dt.date,
         engine.dispose()
 
 
-def _spawn_portal(settings: Settings, host: str, port: int) -> subprocess.Popen[bytes]:
+def _spawn_portal(settings: Settings, host: str, port: int,
+                  extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
     """The portal's gunicorn in a child process, on the same data dir and database."""
     env = dict(os.environ)
+    env.update(extra_env)
     env["PERMIS2D_DATA_DIR"] = str(settings.data_dir)
     env["PERMIS2D_VERIFIER_URL"] = settings.verifier_url  # what the portal's documents print
     if settings.database_url:

@@ -72,3 +72,18 @@ def serve_issuer_command(settings: Settings, host: str, port: int | None,
     from issuer.web.serve import serve_issuer
 
     serve_issuer(settings, host, settings.issuer_port if port is None else port, workers=workers)
+
+
+@serve_group.command("franceconnect-sim")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8002, show_default=True)
+@click.pass_obj
+def serve_franceconnect_sim_command(settings: Settings, host: str, port: int) -> None:
+    """Serve the local FranceConnect v2 stand-in (demo and tests only). Ctrl-C stops it."""
+    from permis2d.fcsim import FranceConnectSimError, run
+
+    try:
+        status = run(host=host, port=port, portal_url=settings.issuer_url)
+    except FranceConnectSimError as exc:
+        raise click.ClickException(str(exc)) from exc
+    raise SystemExit(status)

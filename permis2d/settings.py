@@ -105,9 +105,15 @@ class Settings:
     verifier_port: int = _setting("PERMIS2D_VERIFIER_PORT", _port, 8001)
     issuer_port: int = _setting("PERMIS2D_ISSUER_PORT", _port, 8000)
     secret_key: str | None = _setting("PERMIS2D_SECRET_KEY", _str, repr=False)
-    fc_issuer: str | None = _setting("PERMIS2D_FC_ISSUER", _str)
-    fc_client_id: str | None = _setting("PERMIS2D_FC_CLIENT_ID", _str)
-    fc_client_secret: str | None = _setting("PERMIS2D_FC_CLIENT_SECRET", _str, repr=False)
+    # FranceConnect (issue 14); the defaults are the local provider (franceconnect-sim/) and the
+    # test client it registers for the portal, so that `make run` logs in with it out of the box.
+    fc_discovery_url: str = _setting(
+        "PERMIS2D_FC_DISCOVERY_URL", _str,
+        "http://127.0.0.1:8002/api/v2/.well-known/openid-configuration")
+    fc_client_id: str = _setting("PERMIS2D_FC_CLIENT_ID", _str, "permis2d-portal-dev")
+    fc_client_secret: str = _setting("PERMIS2D_FC_CLIENT_SECRET", _str,
+                                     "permis2d-portal-dev-secret-not-for-production-use",
+                                     repr=False)
     smtp_url: str | None = _setting("PERMIS2D_SMTP_URL", _str, repr=False)
     mail_from: str = _setting("PERMIS2D_MAIL_FROM", _str, "permis2d <no-reply@permis2d.invalid>")
     font_dir: Path | None = _setting("PERMIS2D_FONT_DIR", _path)  # else fontconfig (fc-match)

@@ -261,6 +261,7 @@ def record_to_json(record: DriverRecord) -> dict[str, Any]:
                 "day": ident.birth_date.day,
             },
             "birth_place": ident.birth_place,
+            "birth_place_code": ident.birth_place_code,
             "birth_country": ident.birth_country,
         },
         "licence": {
@@ -330,7 +331,8 @@ def render_record(record: DriverRecord) -> str:
         + (f" (usage: {ident.usage_name})" if ident.usage_name else "")
         + f", {' '.join(ident.first_names)}",
         f"born {birth.day or '??'}/{birth.month or '??'}/{birth.year} in {ident.birth_place}"
-        f" ({ident.birth_country})",
+        + (f" (INSEE {ident.birth_place_code})" if ident.birth_place_code else "")
+        + f" ({ident.birth_country})",
         f"licence {lic.number} ({lic.format.value}), issued {lic.issued.isoformat()}"
         f" by prefecture {lic.prefecture}"
         + (f", probationary until {_d(lic.probation_end)}" if lic.probationary else ""),

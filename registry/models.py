@@ -101,6 +101,9 @@ class Driver(Base):
     birth_month: Mapped[int | None] = mapped_column(Integer)
     birth_day: Mapped[int | None] = mapped_column(Integer)
     birth_place: Mapped[str] = mapped_column(String(80))
+    birth_place_code: Mapped[str | None] = mapped_column(String(5))
+    """INSEE code of the birth commune (``42218``, ``2A004``); none when born abroad or unknown.
+    FranceConnect sends the same code as ``birthplace`` (issue 14: linking by identity)."""
     birth_country: Mapped[str] = mapped_column(String(2))
 
     first_names: Mapped[list[FirstName]] = relationship(

@@ -85,6 +85,8 @@ class Identity:
     birth_date: BirthDate
     birth_place: str
     birth_country: str
+    birth_place_code: str | None = None
+    """INSEE code of the birth commune; ``None`` when born abroad or not registered."""
 
 
 @dataclass(frozen=True, slots=True)

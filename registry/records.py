@@ -84,6 +84,7 @@ _DRIVER = (
         Driver.birth_month,
         Driver.birth_day,
         Driver.birth_place,
+        Driver.birth_place_code,
         Driver.birth_country,
         Licence.id.label("licence_id"),
         Licence.format,
@@ -248,6 +249,7 @@ def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverReco
         birth_date=BirthDate(row.birth_year, row.birth_month, row.birth_day),
         birth_place=row.birth_place,
         birth_country=row.birth_country,
+        birth_place_code=row.birth_place_code,
     )
     return DriverRecord(
         asof=asof,

@@ -76,6 +76,14 @@ _PLACES = (
     ("Paris", "75"), ("Lyon", "69"), ("Marseille", "13"), ("Saint-Étienne", "42"), ("Nîmes", "30"),
     ("Besançon", "25"), ("Orléans", "45"), ("Créteil", "94"), ("Ajaccio", "2A"), ("Évry", "91"),
 )  # fmt: skip
+_LATEST_BIRTH = date(2005, 12, 31)
+#: INSEE codes of the birth communes (Code officiel géographique), for FranceConnect's
+#: ``birthplace``; a driver born abroad has none.
+_INSEE = {
+    "Paris": "75056", "Lyon": "69123", "Marseille": "13055", "Saint-Étienne": "42218",
+    "Nîmes": "30189", "Besançon": "25056", "Orléans": "45234", "Créteil": "94028",
+    "Ajaccio": "2A004", "Évry": "91228", "Saint-Rémy-de-Provence": "13100",
+}  # fmt: skip
 _CENTRES = ("Stage Auto-École du Centre", "Prévention Routière Rhône", "ECF Sécurité Routière")
 # NATINF code, label, class, points: common offences of the barème (R413-14, R412-30, L234-1...).
 _OFFENCES = (
@@ -130,7 +138,10 @@ class _Gen:
         pool = _FIRST_F if female else _FIRST_M
         names = tuple(rng.sample(pool, rng.randint(1, 3)))
         place, _ = rng.choice(_PLACES)
-        birth = self.day(date(1950, 1, 1), add_months(self.asof, -12 * 19))
+        # Born by 2005 at the latest whatever the date of seeding (and 19 years before it when
+        # seeding in the past): a driver's identity must not change with the day of the demo,
+        # since the local FranceConnect's test identities (franceconnect-sim/) are the seed's.
+        birth = self.day(date(1950, 1, 1), min(add_months(self.asof, -12 * 19), _LATEST_BIRTH))
         return NewDriver(
             neph=neph,
             civility="MME" if female else "M",
@@ -331,10 +342,10 @@ def demo_drivers(*, count: int, seed: int, asof: date) -> list[NewDriver]:
         # a NEPH gets does not depend on how many drivers were asked for.
         sub = _Gen(random.Random(f"{seed}:{i}"), asof)
         base = sub.person(neph)
-        if i < len(PROFILES):
-            drivers.append(_profile(sub, PROFILES[i], base))
-        else:
-            drivers.append(_ordinary(sub, base))
+        driver = _profile(sub, PROFILES[i], base) if i < len(PROFILES) else _ordinary(sub, base)
+        born_in_france = driver.birth_country == "FR"
+        drivers.append(replace(driver, birth_place_code=_INSEE.get(driver.birth_place)
+                               if born_in_france else None))
     return drivers
 
 

@@ -106,3 +106,5 @@ class NewDriver:
     birth_country: str
     usage_name: str | None = None
     licence: NewLicence | None = field(default=None)
+    birth_place_code: str | None = None
+    """INSEE code of the birth commune (5 characters: ``75056``, ``2A004``), when born in France."""

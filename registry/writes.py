@@ -78,6 +78,8 @@ __all__ = [
 _NEPH = re.compile(r"[A-Z0-9]{5,19}")
 _RESTRICTION = re.compile(r"\d{2}(\.\d{2,3})?")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+#: An INSEE commune code: the département (01-95, 2A, 2B, 971-976) then the commune, 5 characters.
+_INSEE_COMMUNE = re.compile(r"(?:[0-9]{2}|2[AB])[0-9]{3}", re.ASCII)
 _PREFECTURE = re.compile(r"\d{2,3}|2[AB]")
 MAX_FIRST_NAMES = 6
 HEAVY_CATEGORIES = frozenset({"C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"})
@@ -135,6 +137,9 @@ def validate_driver(new: NewDriver) -> None:
         _text(name, "first_names", 40, i)
     _validate_birth(new.birth_date)
     _text(new.birth_place, "birth_place", 80)
+    if new.birth_place_code is not None and not _INSEE_COMMUNE.fullmatch(new.birth_place_code):
+        raise _fail(f"{new.birth_place_code!r} is not an INSEE commune code (5 characters, "
+                    "e.g. 75056 or 2A004)", "birth_place_code")
     if not _COUNTRY.fullmatch(new.birth_country or ""):
         raise _fail(f"{new.birth_country!r} is not an ISO 3166 alpha-2 code", "birth_country")
     if new.licence is not None:
@@ -251,6 +256,7 @@ def register_driver(session: Session, new: NewDriver) -> Driver:
         birth_month=new.birth_date.month,
         birth_day=new.birth_date.day,
         birth_place=new.birth_place,
+        birth_place_code=new.birth_place_code,
         birth_country=new.birth_country,
         first_names=[FirstName(position=i + 1, name=n) for i, n in enumerate(new.first_names)],
     )

@@ -72,7 +72,8 @@ _DRIVER_REQUIRED = {
 
 def driver_from_json(data: Any) -> NewDriver:
     """Build a :class:`NewDriver` from its JSON form (documented in ``registry add --help``)."""
-    top = _keys(data, "", _DRIVER_REQUIRED | {"usage_name", "licence"}, _DRIVER_REQUIRED)
+    top = _keys(data, "", _DRIVER_REQUIRED | {"usage_name", "licence", "birth_place_code"},
+                _DRIVER_REQUIRED)
     birth = top["birth_date"]
     if not isinstance(birth, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", birth):
         raise _fail(f"{birth!r} is not YYYY, YYYY-MM or YYYY-MM-DD", "birth_date")
@@ -92,6 +93,7 @@ def driver_from_json(data: Any) -> NewDriver:
         birth_date=BirthDate(*parts),
         birth_place=top["birth_place"],
         birth_country=top["birth_country"],
+        birth_place_code=top.get("birth_place_code"),
         licence=licence,
     )
 

@@ -19,6 +19,7 @@ URL is on 127.0.0.1/localhost, a strict CSP (:mod:`issuer.web.security`), bounde
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.web.i18n import format_date, format_long_date, gettext, select_language
 from issuer.web.mail import Mailer, mailer_for
-from issuer.web.security import Passwords, security_headers
+from issuer.web.security import Passwords, csp_allowing_form_action, origin_of, security_headers
 from permis2d.params import french_today
 from permis2d.settings import Settings
 from registry.db import make_engine, session_factory
@@ -55,7 +56,13 @@ class Portal:
     mailer: Mailer
     now: Callable[[], dt.datetime]
     issuer_factory: Callable[[], Any] | None = None
+    franceconnect: Any = None  # issuer.franceconnect.FranceConnectClient (its metadata cached)
     _issuer: Any = field(default=None, repr=False)
+
+    @property
+    def log(self) -> logging.Logger:
+        """The portal's logger (refusals worth an operator's eye, never personal data)."""
+        return logging.getLogger("permis2d.portal")
 
     def utcnow(self) -> dt.datetime:
         """The current time as naive UTC (how the portal's tables store it)."""
@@ -98,6 +105,8 @@ def create_app(
     from issuer.web.accounts import bp as accounts_bp
     from issuer.web.documents import bp as documents_bp
     from issuer.web.errors import register_error_handlers
+    from issuer.web.fc_login import bp as franceconnect_bp
+    from issuer.web.fc_login import client_for
     from issuer.web.portal import bp as portal_bp
 
     settings = settings or Settings.from_env()
@@ -134,6 +143,7 @@ def create_app(
         mailer=mailer or mailer_for(settings.smtp_url, settings.outbox_dir),
         now=clock,
         issuer_factory=issuer_factory,
+        franceconnect=client_for(settings),
     )
     app.extensions["portal"] = portal
     app.config["PORTAL_TODAY"] = portal.today
@@ -142,6 +152,7 @@ def create_app(
     app.register_blueprint(accounts_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(franceconnect_bp)
     register_error_handlers(app)
     app.before_request(select_language)
     # Globals (not a context processor) so that imported macros see them too.
@@ -157,8 +168,13 @@ def create_app(
             "demo": settings.ca_id == "FR00",
         }
 
+    # Log-out of a FranceConnect session is a form whose answer redirects to FranceConnect's
+    # end_session: the CSP's form-action must allow that one origin (CSP 3, form-action).
+    csp = csp_allowing_form_action(origin_of(settings.fc_discovery_url))
+
     @app.after_request
     def _headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", csp)
         return security_headers(response)
 
     return app

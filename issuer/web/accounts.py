@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from issuer.web import current_portal, store
 from issuer.web.auth import current_account, log_in, log_out, safe_next
+from issuer.web.fc_login import end_fc_session
 from issuer.web.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from issuer.web.i18n import gettext as _
 from issuer.web.mail import build_message
@@ -163,7 +164,13 @@ def login() -> Response | tuple[str, int] | str:
 
 @bp.post("/deconnexion")
 def logout() -> Response:
-    """End the session (POST with ``csrf_token``: a link cannot log a driver out)."""
+    """End the session (POST with ``csrf_token``: a link cannot log a driver out).
+
+    A FranceConnect session also ends FranceConnect's: the browser goes to its ``end_session``.
+    """
+    fc_logout = end_fc_session()
+    if fc_logout is not None:
+        return fc_logout
     log_out()
     flash(_("Vous êtes déconnecté."), "success")
     return redirect(url_for("accounts.login"), code=303)

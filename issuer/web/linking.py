@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from registry.records import BirthDate, DriverRecord
 
-__all__ = ["identity_matches", "normalise_name"]
+__all__ = ["account_matches", "identity_matches", "normalise_name"]
 
 _SEPARATORS = re.compile(r"[\s\-'’‘`,.]+")
 
@@ -45,3 +47,20 @@ def identity_matches(family_name: str, given_names: str, birth_date: date,
     first = normalise_name(identity.first_names[0]) if identity.first_names else ""
     given_ok = bool(first) and (given == first or given.startswith(first + " "))
     return family in names and given_ok and _birth_matches(birth_date, identity.birth_date)
+
+
+def account_matches(family_name: str, given_names: str, birth_date: date, record: DriverRecord,
+                    fc_identity: Mapping[str, Any] | None = None) -> bool:
+    """The account's identity against the record; for a FranceConnect session, the identity
+    FranceConnect vouched for (issue 14, part 3): its family name or its usage name
+    (``preferred_username``), its first given name, its birth date, and its birthplace (INSEE
+    commune code) when both FranceConnect and the registry have one."""
+    if fc_identity is None:
+        return identity_matches(family_name, given_names, birth_date, record)
+    birth = date.fromisoformat(fc_identity["birth_date"])
+    names = (fc_identity["family_name"], fc_identity.get("preferred_username"))
+    if not any(name and identity_matches(name, fc_identity["given_names"], birth, record)
+               for name in names):
+        return False
+    vouched, registered = fc_identity.get("birthplace"), record.identity.birth_place_code
+    return not (vouched and registered) or vouched.upper() == registered.upper()

@@ -39,7 +39,11 @@ __all__ = ["TABLES", "Account", "Attempt", "PortalDocument", "PortalToken"]
 
 
 class Account(Base):
-    """A driver's login: e-mail and password (argon2id), identity declared at sign-up, licence."""
+    """A driver's login: e-mail and password (argon2id), identity declared at sign-up, licence.
+
+    An account opened by a FranceConnect login has no e-mail and no password: its identity is
+    the one FranceConnect vouched for, and it logs in by its pairwise ``fc_sub``.
+    """
 
     __tablename__ = "portal_accounts"
     __table_args__ = (
@@ -48,7 +52,7 @@ class Account(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     family_name: Mapped[str] = mapped_column(String(80))
     given_names: Mapped[str] = mapped_column(String(120))

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 
 from issuer.web import current_portal, store
 from issuer.web.auth import current_account, licence_required, login_required
 from issuer.web.explain import history, reason_label, reason_short, state_label, status_label
+from issuer.web.fc_login import FC_METHOD
 from issuer.web.forms import LinkForm
 from issuer.web.i18n import gettext as _
 from issuer.web.ics import calendar_ics
-from issuer.web.linking import identity_matches
+from issuer.web.linking import account_matches
 from issuer.web.models import Account
 from issuer.web.timeline import timeline_rows
 from registry.errors import NoLicenceError, UnknownNEPHError
@@ -66,8 +76,9 @@ def link() -> Any:
             record = load_driver_record(db, form.neph.data, asof=portal.today())
         except (UnknownNEPHError, NoLicenceError):
             record = None
-        if record is None or not identity_matches(account.family_name, account.given_names,
-                                                  account.birth_date, record):
+        fc_identity = session.get("fc_identity") if session.get("method") == FC_METHOD else None
+        if record is None or not account_matches(account.family_name, account.given_names,
+                                                 account.birth_date, record, fc_identity):
             store.record_failure(db, "link", subject, now=now)
             error = _("Les informations ne correspondent pas à ce numéro de dossier. Vérifiez le "
                       "numéro sur votre permis ; votre nom, votre premier prénom et votre date de "

@@ -18,18 +18,31 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import Response
 
-__all__ = ["CSP", "Passwords", "hash_token", "new_token", "security_headers"]
+__all__ = ["CSP", "Passwords", "csp_allowing_form_action", "hash_token", "new_token",
+           "origin_of", "security_headers"]
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'"
 )
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` (a CSP source expression)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def csp_allowing_form_action(origin: str) -> str:
+    """:data:`CSP` whose ``form-action`` also allows ``origin`` (and nothing else)."""
+    return CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
 
 
 class Passwords:

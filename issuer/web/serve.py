@@ -77,8 +77,9 @@ def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | Non
 
 def spawn_issuer(data_dir: Path, log: Path, *, env: Mapping[str, str] | None = None,
                  workers: int = 2, startup_seconds: float = 60.0, quiet: bool = False,
-                 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``python -m issuer.web.serve`` on 127.0.0.1, a free port; return process and URL.
+                 port: int = 0) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``python -m issuer.web.serve`` on 127.0.0.1 (``port``, 0: a free one); return the
+    process and its URL.
 
     The child gets the caller's environment without ``PERMIS2D_*`` variables, then
     ``PERMIS2D_DATA_DIR=data_dir`` and ``env``; its output goes to ``log``.
@@ -86,7 +87,7 @@ def spawn_issuer(data_dir: Path, log: Path, *, env: Mapping[str, str] | None = N
     child = {k: v for k, v in os.environ.items() if not k.startswith("PERMIS2D_")}
     child["PERMIS2D_DATA_DIR"] = str(data_dir)
     child.update(env or {})
-    command = [sys.executable, "-m", "issuer.web.serve", "--host", "127.0.0.1", "--port", "0",
+    command = [sys.executable, "-m", "issuer.web.serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers)]
     if quiet:
         command.append("--quiet")

@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table(
         "portal_accounts",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=True),  # none: a FranceConnect account
         sa.Column("password_hash", sa.String(length=200), nullable=True),
         sa.Column("family_name", sa.String(length=80), nullable=False),
         sa.Column("given_names", sa.String(length=120), nullable=False),
