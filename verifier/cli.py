@@ -186,7 +186,7 @@ def _age(result: VerificationResult, at: dt.date) -> str | None:
     return line
 
 
-def _human(name: str, result: VerificationResult, at: dt.date) -> str:
+def _human(name: str, result: VerificationResult, at: dt.date, *, repair: bool = False) -> str:
     if result.valid:
         verdict = "VALID"
     elif result.readable:
@@ -234,7 +234,7 @@ def _human(name: str, result: VerificationResult, at: dt.date) -> str:
         lines.extend(f"    {f['label_en']:<{width}}  {f['display_en']}   [{f['di']} {f['value']}]"
                      for f in labelled_fields(doc))
     lines.extend(f"  note: {note}" for note in result.notes)
-    if result.checks.get(Check.PARSED) is False and _wedged(result.text) \
+    if not repair and result.checks.get(Check.PARSED) is False and _wedged(result.text) \
             and not any("--repair" in note for note in result.notes):
         lines.append("  hint: the text has no <GS>/<RS> separators, as a hand scanner in "
                      "keyboard mode types it: retry with --repair")
@@ -312,7 +312,7 @@ def verify_command(
                         line["freshness"] = fresh.to_json()
                 out.write(json.dumps(line) + "\n")
             else:
-                click.echo(_human(label, result, at))
+                click.echo(_human(label, result, at, repair=repair))
             code = exit_code(result)
             if _GRAVITY[code] > _GRAVITY[status]:
                 status = code

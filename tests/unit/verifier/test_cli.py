@@ -171,3 +171,13 @@ def test_image_input_is_scanned_and_wedged_text_suggests_repair(
                                 obj=settings)
     assert result.exit_code == 1
     assert "--repair" in result.stdout
+
+
+def test_repair_given_is_not_advised_again(settings: Settings, pki: Path, tmp_path: Path) -> None:
+    """Issue 10's hostile text with ``--repair``: the answer is the budget, not "retry with it"."""
+    hostile = _write(tmp_path, "hostile.txt", "DC04FR00000126682668AB01FR" + "42" * 100 + "A" * 300)
+    result = CliRunner().invoke(cli, ["verify", "--trust", str(pki / "trust"), "--at", AT,
+                                      "--repair", hostile], obj=settings)
+    assert result.exit_code == 1
+    assert "WEDGE_UNREPAIRABLE" in result.stdout
+    assert "retry with --repair" not in result.stdout
