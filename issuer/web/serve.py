@@ -53,6 +53,7 @@ def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | Non
                  access_log: bool = True) -> None:
     """Serve the portal on ``host:port`` until stopped (blocks); ``access_log`` off for benches."""
     settings.flask_secret_key()  # generated once, before the workers race to create it
+    _ensure_schema(settings)
     count = workers or min(8, max(2, os.cpu_count() or 2))
     options = {
         "bind": f"{host}:{port}",
@@ -73,6 +74,22 @@ def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | Non
         "control_socket_disable": True,
     }
     _Gunicorn(settings, options).run()
+
+
+def _ensure_schema(settings: Settings) -> None:
+    """Bring the registry and account tables up to date once, in the master, before serving.
+
+    Why here: a portal started on a fresh data dir (or after an upgrade) otherwise answered its
+    first sign-up with a 500 (``no such table``); like ``permis2d issue``, it upgrades only
+    when the schema is behind (:func:`registry.db.ensure_schema`).
+    """
+    from registry.db import ensure_schema, make_engine
+
+    engine = make_engine(settings.database_url or "")
+    try:
+        ensure_schema(engine)
+    finally:
+        engine.dispose()
 
 
 def spawn_issuer(data_dir: Path, log: Path, *, env: Mapping[str, str] | None = None,
