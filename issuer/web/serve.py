@@ -13,6 +13,7 @@ connection is shared across a fork.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import subprocess
@@ -28,7 +29,7 @@ from gunicorn.app.base import BaseApplication
 
 from permis2d.settings import Settings
 
-__all__ = ["main", "serve_issuer", "spawn_issuer", "stop_issuer"]
+__all__ = ["main", "serve_issuer", "spawn_issuer", "stop_issuer", "with_served_issuer_url"]
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -49,9 +50,25 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
+def with_served_issuer_url(settings: Settings, host: str, port: int) -> Settings:
+    """Name the portal served on ``host:port`` in its e-mails, unless a URL was configured.
+
+    ``PERMIS2D_ISSUER_URL`` is where the confirmation and reset links point; left at its
+    default (port 8000), a portal served on another port (``permis2d demo --portal-port``,
+    ``serve issuer --port``) would mail links to a page that is not there.
+    """
+    default = next(f.default for f in dataclasses.fields(Settings) if f.name == "issuer_url")
+    if settings.issuer_url != default or port == 0:  # configured, or a port not yet known
+        return settings
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # noqa: S104
+    shown = f"[{shown}]" if ":" in shown else shown
+    return dataclasses.replace(settings, issuer_url=f"http://{shown}:{port}/")
+
+
 def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | None = None,
                  access_log: bool = True) -> None:
     """Serve the portal on ``host:port`` until stopped (blocks); ``access_log`` off for benches."""
+    settings = with_served_issuer_url(settings, host, port)
     settings.flask_secret_key()  # generated once, before the workers race to create it
     _ensure_schema(settings)
     count = workers or min(8, max(2, os.cpu_count() or 2))

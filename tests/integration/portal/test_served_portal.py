@@ -15,6 +15,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from issuer.web.serve import with_served_issuer_url
+from permis2d.settings import Settings
 from tests.integration.portal.portal_site import PASSWORD, csrf_token, mail_link
 
 
@@ -35,7 +37,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise AssertionError(f"the portal did not start:\n{log.read_text()}")
 
 
-def test_a_portal_on_a_fresh_data_dir_signs_up(tmp_path: Path) -> None:
+def test_a_fresh_portal_signs_up_and_mails_a_link_to_its_own_port(tmp_path: Path) -> None:
     data, log, port = tmp_path / "data", tmp_path / "portal.log", _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERMIS2D_")}
     env["PERMIS2D_DATA_DIR"] = str(data)
@@ -58,10 +60,19 @@ def test_a_portal_on_a_fresh_data_dir_signs_up(tmp_path: Path) -> None:
             assert answer.status == 200 and "/inscription/envoyee" in answer.url
         (mail,) = sorted((data / "outbox").glob("*.eml"))
         link = mail_link(mail)
-        path = urllib.parse.urlsplit(link).path
-        assert path.startswith("/inscription/confirmer/"), link
-        with opener.open(base + path, timeout=10) as confirmed:
+        assert link.startswith(f"{base}/inscription/confirmer/"), link
+        with opener.open(link, timeout=10) as confirmed:
             assert confirmed.status == 200 and confirmed.url.endswith("/connexion")
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_a_configured_issuer_url_is_kept() -> None:
+    settings = Settings.from_env({"PERMIS2D_DATA_DIR": "unused"})
+    assert with_served_issuer_url(settings, "127.0.0.1", 0) is settings
+    assert with_served_issuer_url(settings, "0.0.0.0", 18240).issuer_url == (
+        "http://127.0.0.1:18240/")
+    configured = Settings.from_env({"PERMIS2D_DATA_DIR": "unused",
+                                    "PERMIS2D_ISSUER_URL": "https://permis.example.fr/"})
+    assert with_served_issuer_url(configured, "127.0.0.1", 18240) is configured
