@@ -19,6 +19,7 @@ URL is on 127.0.0.1/localhost, a strict CSP (:mod:`issuer.web.security`), bounde
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -56,6 +57,9 @@ class Portal:
     now: Callable[[], dt.datetime]
     issuer_factory: Callable[[], Any] | None = None
     _issuer: Any = field(default=None, repr=False)
+    #: One issuance at a time per process: gunicorn's threads share the issuer (keys, fonts,
+    #: reportlab's global font registry), which is not written for concurrent use.
+    issue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def utcnow(self) -> dt.datetime:
         """The current time as naive UTC (how the portal's tables store it)."""
@@ -66,7 +70,10 @@ class Portal:
         return french_today(self.now())
 
     def issuer(self) -> Any:
-        """The :class:`issuer.service.Issuer`, opened on first use (keys, fonts, templates)."""
+        """The :class:`issuer.service.Issuer`, opened on first use (keys, fonts, templates).
+
+        Call it holding :attr:`issue_lock`.
+        """
         if self._issuer is None:
             if self.issuer_factory is not None:
                 self._issuer = self.issuer_factory()

@@ -1,9 +1,12 @@
 """Run the portal under gunicorn: ``serve_issuer(settings, host, port)``.
 
-Why gunicorn's pre-forked sync workers: the portal is stateless (sessions in a signed cookie,
-counters and tokens in the database), so workers and machines scale it out; a slow request holds
-one worker only. The app is built in each worker (``preload_app`` off) so that no database
-connection is shared across a fork.
+Why gunicorn's pre-forked workers, each with a few threads (``gthread``): the portal is
+stateless (sessions in a signed cookie, counters and tokens in the database), so workers and
+machines scale it out. A client that sends its headers and then stalls held a whole sync worker
+for 30 s (two of them froze a 2-worker portal, as issue 10 found on the verifier); now it holds
+one thread, and the kernel's socket timeouts free it after :data:`READ_TIMEOUT_SECONDS`. The app
+is built in each worker (``preload_app`` off) so that no database connection is shared across a
+fork.
 
 ``port=0`` asks for a free port; gunicorn logs ``Listening at: http://H:P``, which
 :func:`spawn_issuer` (tests, benchmark, ``permis2d demo``) reads.
@@ -16,6 +19,8 @@ import argparse
 import dataclasses
 import os
 import re
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -50,6 +55,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
+#: Seconds a connection may stay silent while sending its request, or while not reading our
+#: answer (``SO_RCVTIMEO``/``SO_SNDTIMEO``): a stalled client then frees its thread.
+READ_TIMEOUT_SECONDS = 10
+#: Threads per worker: a page waits on the database or a slow client more than on the CPU.
+THREADS = 4
+
+
 def with_served_issuer_url(settings: Settings, host: str, port: int) -> Settings:
     """Name the portal served on ``host:port`` in its e-mails, unless a URL was configured.
 
@@ -75,7 +87,8 @@ def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | Non
     options = {
         "bind": f"{host}:{port}",
         "workers": count,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": THREADS,
         "timeout": 30,
         "graceful_timeout": 5,
         "keepalive": 2,
@@ -89,8 +102,21 @@ def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | Non
         "loglevel": "info",
         "proc_name": "permis2d-issuer",
         "control_socket_disable": True,
+        "when_ready": _set_socket_timeouts,
     }
     _Gunicorn(settings, options).run()
+
+
+def _set_socket_timeouts(arbiter: Any) -> None:
+    """Give the listening sockets read and write timeouts that accepted connections inherit.
+
+    gunicorn has no header or body read timeout of its own; on Linux an accepted socket inherits
+    ``SO_RCVTIMEO``/``SO_SNDTIMEO`` from its listener (as in :mod:`verifier.serve`).
+    """
+    timeout = struct.pack("ll", READ_TIMEOUT_SECONDS, 0)
+    for listener in arbiter.LISTENERS:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeout)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeout)
 
 
 def _ensure_schema(settings: Settings) -> None:

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from issuer.web.serve import with_served_issuer_url
+from issuer.web.serve import spawn_issuer, stop_issuer, with_served_issuer_url
 from permis2d.settings import Settings
 from tests.integration.portal.portal_site import PASSWORD, csrf_token, mail_link
 
@@ -76,3 +76,24 @@ def test_a_configured_issuer_url_is_kept() -> None:
     configured = Settings.from_env({"PERMIS2D_DATA_DIR": "unused",
                                     "PERMIS2D_ISSUER_URL": "https://permis.example.fr/"})
     assert with_served_issuer_url(configured, "127.0.0.1", 18240) is configured
+
+
+def test_stalled_connections_do_not_hold_a_page(tmp_path: Path) -> None:
+    """Issue 10's slow clients, on the portal: more stalled connections than workers."""
+    process, url = spawn_issuer(tmp_path / "data", tmp_path / "portal.log", workers=2)
+    host, port = url.removeprefix("http://").split(":")
+    stalled = []
+    try:
+        for _ in range(3):
+            conn = socket.create_connection((host, int(port)))
+            conn.sendall(b"GET /connexion HTTP/1.1\r\nHost: x\r\n")  # headers never finished
+            stalled.append(conn)
+        time.sleep(0.5)
+        start = time.monotonic()
+        with urllib.request.urlopen(f"{url}/connexion", timeout=60) as answer:
+            assert answer.status == 200
+        assert time.monotonic() - start < 2.0
+    finally:
+        for conn in stalled:
+            conn.close()
+        stop_issuer(process)
