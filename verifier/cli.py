@@ -195,13 +195,19 @@ def _human(name: str, result: VerificationResult, at: dt.date, *, repair: bool =
         verdict = "UNREADABLE"
     driving = _driving(result)
     lines = [f"{name}: {verdict}"]
-    if driving is not None:
+    if driving is not None and result.valid:
         lines[0] += " — driving " + ("allowed" if driving.allowed else "NOT ALLOWED")
         allowed = "ALLOWED" if driving.allowed else "NOT ALLOWED"
         lines.append(f"  driving: {allowed} — {driving.message_en}")
-        if not driving.allowed and result.valid:
+        if not driving.allowed:
             lines.append("  document: authentic and in force (the licence itself does not"
                          " allow driving)")
+    elif driving is not None:
+        # An expired or revoked paper proves nothing today: "INVALID — driving allowed" would
+        # be the contradiction issue 9 removed from the page. Say what it showed, as history.
+        lines.append(f"  driving: NOT ESTABLISHED — the document is not valid; it showed the "
+                     f"licence {driving.label_en}, categories "
+                     f"{' '.join(driving.categories) or 'none'}")
     age = _age(result, at) if result.checks.get(Check.SIGNATURE) is True else None
     if age is not None:
         lines.append(age)
