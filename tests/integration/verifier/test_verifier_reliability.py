@@ -31,6 +31,7 @@ from cryptography.x509.oid import NameOID
 from verifier_documents import adcs_text, make_pki
 
 from keys.store import KeyStore
+from tests.support.pki import TEST_PASSPHRASE
 from twoddoc import decode
 from twoddoc.base32 import b32encode
 from verifier.serve import spawn_verifier, stop_verifier
@@ -247,8 +248,9 @@ def _self_signed(directory: Path) -> tuple[Path, Path]:
 
 def test_stale_crl_over_https(tmp_path: Path) -> None:
     """A CRL past its nextUpdate: healthz 503 degraded, verify CRL_STALE; served over TLS."""
-    store = make_pki(tmp_path / "keys", "FR96",
-                     now=dt.datetime.now(dt.UTC) - dt.timedelta(days=45))  # CRL due 15 days ago
+    # Built by hand: make_pki re-signs its CRL today, and this test needs it stale.
+    store = KeyStore(tmp_path / "keys", TEST_PASSPHRASE, ca_id="FR96")
+    store.init(now=dt.datetime.now(dt.UTC) - dt.timedelta(days=45))  # CRL due 15 days ago
     text = adcs_text(store, issued=TODAY - dt.timedelta(days=1))
     trust = store.export_trust(tmp_path / "trust")
     cert, key = _self_signed(tmp_path)
