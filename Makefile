@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-RUN_DEBS := libdmtx0b fonts-dejavu-core fontconfig
-TEST_DEBS := libdmtx0b poppler-utils chromium fonts-dejavu-core fontconfig
+RUN_DEBS := python3 python3-venv libdmtx0b fonts-dejavu-core fontconfig
+TEST_DEBS := python3 python3-venv libdmtx0b poppler-utils chromium fonts-dejavu-core fontconfig
 # Browser assets (web-assets/package-lock.json: pinned versions and integrity hashes), vendored
 # by `npm ci` then a copy: zxing-wasm into the verifier's static files, axe-core for the tests.
 VENDOR := verifier/static/vendor/zxing-wasm

@@ -3,6 +3,7 @@
 # `PERMIS2D_TEST_POSTGRES_URL=...` on stdout for the caller to eval. Needs root (Debian packages).
 set -euo pipefail
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
+    apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 fi
 cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')

@@ -189,7 +189,7 @@ def _age(result: VerificationResult, at: dt.date) -> str | None:
     return line
 
 
-def _human(name: str, result: VerificationResult, at: dt.date) -> str:
+def _human(name: str, result: VerificationResult, at: dt.date, *, repair: bool = False) -> str:
     if result.valid:
         verdict = "VALID"
     elif result.readable:
@@ -198,13 +198,19 @@ def _human(name: str, result: VerificationResult, at: dt.date) -> str:
         verdict = "UNREADABLE"
     driving = _driving(result)
     lines = [f"{name}: {verdict}"]
-    if driving is not None:
+    if driving is not None and result.valid:
         lines[0] += " — driving " + ("allowed" if driving.allowed else "NOT ALLOWED")
         allowed = "ALLOWED" if driving.allowed else "NOT ALLOWED"
         lines.append(f"  driving: {allowed} — {driving.message_en}")
-        if not driving.allowed and result.valid:
+        if not driving.allowed:
             lines.append("  document: authentic and in force (the licence itself does not"
                          " allow driving)")
+    elif driving is not None:
+        # An expired or revoked paper proves nothing today: "INVALID — driving allowed" would
+        # be the contradiction issue 9 removed from the page. Say what it showed, as history.
+        lines.append(f"  driving: NOT ESTABLISHED — the document is not valid; it showed the "
+                     f"licence {driving.label_en}, categories "
+                     f"{' '.join(driving.categories) or 'none'}")
     age = _age(result, at) if result.checks.get(Check.SIGNATURE) is True else None
     if age is not None:
         lines.append(age)
@@ -237,7 +243,7 @@ def _human(name: str, result: VerificationResult, at: dt.date) -> str:
         lines.extend(f"    {f['label_en']:<{width}}  {f['display_en']}   [{f['di']} {f['value']}]"
                      for f in labelled_fields(doc))
     lines.extend(f"  note: {note}" for note in result.notes)
-    if result.checks.get(Check.PARSED) is False and _wedged(result.text) \
+    if not repair and result.checks.get(Check.PARSED) is False and _wedged(result.text) \
             and not any("--repair" in note for note in result.notes):
         lines.append("  hint: the text has no <GS>/<RS> separators, as a hand scanner in "
                      "keyboard mode types it: retry with --repair")
@@ -318,7 +324,7 @@ def verify_command(
                         line["freshness"] = fresh.to_json()
                 out.write(json.dumps(line) + "\n")
             else:
-                click.echo(_human(label, result, at))
+                click.echo(_human(label, result, at, repair=repair))
             code = exit_code(result)
             if _GRAVITY[code] > _GRAVITY[status]:
                 status = code

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -58,6 +59,9 @@ class Portal:
     issuer_factory: Callable[[], Any] | None = None
     franceconnect: Any = None  # issuer.franceconnect.FranceConnectClient (its metadata cached)
     _issuer: Any = field(default=None, repr=False)
+    #: One issuance at a time per process: gunicorn's threads share the issuer (keys, fonts,
+    #: reportlab's global font registry), which is not written for concurrent use.
+    issue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def log(self) -> logging.Logger:
@@ -73,7 +77,10 @@ class Portal:
         return french_today(self.now())
 
     def issuer(self) -> Any:
-        """The :class:`issuer.service.Issuer`, opened on first use (keys, fonts, templates)."""
+        """The :class:`issuer.service.Issuer`, opened on first use (keys, fonts, templates).
+
+        Call it holding :attr:`issue_lock`.
+        """
         if self._issuer is None:
             if self.issuer_factory is not None:
                 self._issuer = self.issuer_factory()

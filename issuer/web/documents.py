@@ -74,8 +74,9 @@ def _issue(kind: DocumentKind) -> Any:
     now = portal.now()
     today = portal.today()
     try:
-        issued = portal.issuer().issue(kind, account.neph, on=today, now=now,
-                                       requested_by=f"portal:account:{account.id}")
+        with portal.issue_lock:
+            issued = portal.issuer().issue(kind, account.neph, on=today, now=now,
+                                           requested_by=f"portal:account:{account.id}")
     except IssuerError as exc:
         current_app.logger.warning("issuance refused for account %s: %s", account.id, exc.code)
         return render_template("portal/issue_refused.html", code=exc.code), 409

@@ -1,7 +1,8 @@
 """Error pages of the portal: every refusal is a page in words with what to do next.
 
 A missing or wrong ``csrf_token`` is a 400 (Flask-WTF's :class:`CSRFError`); an unknown page or
-another account's document a 404; a too large form a 413. Nothing answers a traceback.
+another account's document a 404; a too large form a 413. Nothing answers a traceback. An HTTP
+error keeps its own headers: a 405 names the allowed methods in ``Allow`` (RFC 9110 §15.5.6).
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ def register_error_handlers(app: Flask) -> None:
                           "Rechargez la page et envoyez-le à nouveau.")
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> tuple[str, int]:
-        return error_page(exc.code or 500)
+    def _http(exc: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
+        headers = [(name, value) for name, value in exc.get_headers()
+                   if name.lower() != "content-type"]
+        return (*error_page(exc.code or 500), headers)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[str, int]:

@@ -1,9 +1,12 @@
 """Run the portal under gunicorn: ``serve_issuer(settings, host, port)``.
 
-Why gunicorn's pre-forked sync workers: the portal is stateless (sessions in a signed cookie,
-counters and tokens in the database), so workers and machines scale it out; a slow request holds
-one worker only. The app is built in each worker (``preload_app`` off) so that no database
-connection is shared across a fork.
+Why gunicorn's pre-forked workers, each with a few threads (``gthread``): the portal is
+stateless (sessions in a signed cookie, counters and tokens in the database), so workers and
+machines scale it out. A client that sends its headers and then stalls held a whole sync worker
+for 30 s (two of them froze a 2-worker portal, as issue 10 found on the verifier); now it holds
+one thread, and the kernel's socket timeouts free it after :data:`READ_TIMEOUT_SECONDS`. The app
+is built in each worker (``preload_app`` off) so that no database connection is shared across a
+fork.
 
 ``port=0`` asks for a free port; gunicorn logs ``Listening at: http://H:P``, which
 :func:`spawn_issuer` (tests, benchmark, ``permis2d demo``) reads.
@@ -13,8 +16,11 @@ connection is shared across a fork.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -28,7 +34,7 @@ from gunicorn.app.base import BaseApplication
 
 from permis2d.settings import Settings
 
-__all__ = ["main", "serve_issuer", "spawn_issuer", "stop_issuer"]
+__all__ = ["main", "serve_issuer", "spawn_issuer", "stop_issuer", "with_served_issuer_url"]
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -49,15 +55,40 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
+#: Seconds a connection may stay silent while sending its request, or while not reading our
+#: answer (``SO_RCVTIMEO``/``SO_SNDTIMEO``): a stalled client then frees its thread.
+READ_TIMEOUT_SECONDS = 10
+#: Threads per worker: a page waits on the database or a slow client more than on the CPU.
+THREADS = 4
+
+
+def with_served_issuer_url(settings: Settings, host: str, port: int) -> Settings:
+    """Name the portal served on ``host:port`` in its e-mails, unless a URL was configured.
+
+    ``PERMIS2D_ISSUER_URL`` is where the confirmation and reset links point; left at its
+    default (port 8000), a portal served on another port (``permis2d demo --portal-port``,
+    ``serve issuer --port``) would mail links to a page that is not there.
+    """
+    default = next(f.default for f in dataclasses.fields(Settings) if f.name == "issuer_url")
+    if settings.issuer_url != default or port == 0:  # configured, or a port not yet known
+        return settings
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # noqa: S104
+    shown = f"[{shown}]" if ":" in shown else shown
+    return dataclasses.replace(settings, issuer_url=f"http://{shown}:{port}/")
+
+
 def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | None = None,
                  access_log: bool = True) -> None:
     """Serve the portal on ``host:port`` until stopped (blocks); ``access_log`` off for benches."""
+    settings = with_served_issuer_url(settings, host, port)
     settings.flask_secret_key()  # generated once, before the workers race to create it
+    _ensure_schema(settings)
     count = workers or min(8, max(2, os.cpu_count() or 2))
     options = {
         "bind": f"{host}:{port}",
         "workers": count,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": THREADS,
         "timeout": 30,
         "graceful_timeout": 5,
         "keepalive": 2,
@@ -71,8 +102,37 @@ def serve_issuer(settings: Settings, host: str, port: int, *, workers: int | Non
         "loglevel": "info",
         "proc_name": "permis2d-issuer",
         "control_socket_disable": True,
+        "when_ready": _set_socket_timeouts,
     }
     _Gunicorn(settings, options).run()
+
+
+def _set_socket_timeouts(arbiter: Any) -> None:
+    """Give the listening sockets read and write timeouts that accepted connections inherit.
+
+    gunicorn has no header or body read timeout of its own; on Linux an accepted socket inherits
+    ``SO_RCVTIMEO``/``SO_SNDTIMEO`` from its listener (as in :mod:`verifier.serve`).
+    """
+    timeout = struct.pack("ll", READ_TIMEOUT_SECONDS, 0)
+    for listener in arbiter.LISTENERS:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeout)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeout)
+
+
+def _ensure_schema(settings: Settings) -> None:
+    """Bring the registry and account tables up to date once, in the master, before serving.
+
+    Why here: a portal started on a fresh data dir (or after an upgrade) otherwise answered its
+    first sign-up with a 500 (``no such table``); like ``permis2d issue``, it upgrades only
+    when the schema is behind (:func:`registry.db.ensure_schema`).
+    """
+    from registry.db import ensure_schema, make_engine
+
+    engine = make_engine(settings.database_url or "")
+    try:
+        ensure_schema(engine)
+    finally:
+        engine.dispose()
 
 
 def spawn_issuer(data_dir: Path, log: Path, *, env: Mapping[str, str] | None = None,

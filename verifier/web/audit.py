@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from permis2d.settings import private_dir
 from twoddoc.base32 import b32encode
 from verifier.policy import VerificationResult
 from verifier.reasons import Check
@@ -115,7 +116,9 @@ class AuditLog:
         """Append ``record`` as one JSON line and log it at INFO level."""
         line = json.dumps(record, ensure_ascii=False, sort_keys=True)
         log.info("verification %s", line)
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Every folder created on the way is 0700: the data dir itself is often missing when a
+        # verifier starts on its own (issue 10: the data dir is 0700, every file in it 0600).
+        private_dir(self.path.parent)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, (line + "\n").encode("utf-8"))

@@ -178,3 +178,13 @@ def test_english_switch(client: FlaskClient) -> None:
     page = client.get("/connexion?lang=en")
     assert '<html lang="en">' in page.text and "Log in" in page.text
     assert "Log in" in client.get("/connexion").text  # remembered in the session
+
+
+def test_every_405_names_the_allowed_methods(client: FlaskClient) -> None:
+    """RFC 9110 §15.5.6: a 405 carries ``Allow`` (issue 10 asked it of every service)."""
+    for method, path in (("get", "/deconnexion"), ("get", "/mes-documents/adcs"),
+                         ("put", "/connexion"), ("delete", "/inscription")):
+        answer = getattr(client, method)(path)
+        assert answer.status_code == 405, (method, path)
+        assert "POST" in answer.headers.get("Allow", ""), (method, path, answer.headers)
+        assert answer.mimetype == "text/html"

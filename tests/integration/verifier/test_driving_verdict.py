@@ -176,3 +176,17 @@ def test_cli_says_how_old_an_rir_is(settings: Settings, world: dict) -> None:
     assert "OLDER THAN FOUR MONTHS" in human.stdout and "ask for a recent ADCS" in human.stdout
     status, lines, _ = _cli(settings, world, "valid-rir.txt")
     assert status == 0 and lines[0]["freshness"]["older_than_four_months"] is False
+
+
+def test_cli_an_expired_adcs_claims_no_driving_right(settings: Settings, world: dict) -> None:
+    """An expired ADCS of a valid licence: the report never reads "INVALID — driving allowed"."""
+    after_expiry = (TODAY + dt.timedelta(days=200)).isoformat()
+    human = CliRunner().invoke(cli, ["verify", "--trust", str(world["trust"]), "--at",
+                                     after_expiry, str(world["base"] / "valid-adcs.txt")],
+                               obj=settings)
+    assert human.exit_code == 1
+    first = human.stdout.splitlines()[0]
+    assert first.endswith(": INVALID"), first
+    assert "DOCUMENT_EXPIRED" in human.stdout
+    assert "driving: ALLOWED" not in human.stdout
+    assert "driving: NOT ESTABLISHED — the document is not valid" in human.stdout

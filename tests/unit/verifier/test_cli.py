@@ -201,3 +201,13 @@ def test_a_crl_past_its_next_update_is_stale_whatever_the_date(settings: Setting
     assert store.refresh_crl(now=now) is True
     fresh = ["--trust", str(store.export_trust(tmp_path / "fresh")), "--json"]
     assert _run(settings, *fresh, text)[0] == 0
+
+
+def test_repair_given_is_not_advised_again(settings: Settings, pki: Path, tmp_path: Path) -> None:
+    """Issue 10's hostile text with ``--repair``: the answer is the budget, not "retry with it"."""
+    hostile = _write(tmp_path, "hostile.txt", "DC04FR00000126682668AB01FR" + "42" * 100 + "A" * 300)
+    result = CliRunner().invoke(cli, ["verify", "--trust", str(pki / "trust"), "--at", AT,
+                                      "--repair", hostile], obj=settings)
+    assert result.exit_code == 1
+    assert "WEDGE_UNREPAIRABLE" in result.stdout
+    assert "retry with --repair" not in result.stdout
