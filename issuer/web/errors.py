@@ -6,7 +6,7 @@ another account's document a 404; a too large form a 413. Nothing answers a trac
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -46,10 +46,22 @@ def register_error_handlers(app: Flask) -> None:
                           "Rechargez la page et envoyez-le à nouveau.")
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> tuple[str, int]:
+    def _http(exc: HTTPException) -> tuple[str | Response, int]:
+        if request.path.startswith(API_PREFIX):
+            return _json_error(exc.code or 500, exc.name)
         return error_page(exc.code or 500)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> tuple[str, int]:
+    def _unexpected(exc: Exception) -> tuple[str | Response, int]:
         app.logger.exception("unexpected error", exc_info=exc)
+        if request.path.startswith(API_PREFIX):
+            return _json_error(500, "Internal Server Error")
         return error_page(500)
+
+
+API_PREFIX = "/api/"
+"""Paths answered in JSON, never an HTML page (the agent API, issue 15)."""
+
+
+def _json_error(status: int, message: str) -> tuple[Response, int]:
+    return jsonify({"error": message, "field": None, "position": None}), status

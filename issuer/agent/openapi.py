@@ -1,0 +1,3 @@
+"""Placeholder."""
+def document() -> dict:
+    return {}
