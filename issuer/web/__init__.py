@@ -108,6 +108,7 @@ def create_app(
     from issuer.web.errors import register_error_handlers
     from issuer.web.fc_login import bp as franceconnect_bp
     from issuer.web.fc_login import client_for
+    from issuer.web.notice_settings import bp as notice_settings_bp
     from issuer.web.portal import bp as portal_bp
 
     settings = settings or Settings.from_env()
@@ -156,6 +157,7 @@ def create_app(
     app.register_blueprint(documents_bp)
     app.register_blueprint(franceconnect_bp)
     app.register_blueprint(agent_bp)
+    app.register_blueprint(notice_settings_bp)
     register_error_handlers(app)
     app.before_request(select_language)
     # Globals (not a context processor) so that imported macros see them too.
