@@ -50,12 +50,18 @@ def _fmt(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "date non fixée"
 
 
-def _next_restoration(after: DriverRecord | None) -> str:
+def _next_restoration(before: DriverRecord | None, after: DriverRecord | None) -> str:
+    """The restoration the offence delays: the last one of the calendar, before and after."""
     if after is None or not after.points.calendar:
         return ""
-    first = after.points.calendar[0]
-    return (f"Prochaine restitution prévue : {first.points} point(s) le {_fmt(first.date)}, "
-            "si aucune nouvelle infraction n'est commise (le retrait en retarde la date).")
+    last = after.points.calendar[-1]
+    text = (f"Restitution prévue : {last.points} point(s) le {_fmt(last.date)}, si aucune "
+            "nouvelle infraction n'est commise.")
+    if before is not None and before.points.calendar:
+        earlier = before.points.calendar[-1].date
+        if earlier != last.date:
+            text += f" Avant cette infraction, elle était prévue le {_fmt(earlier)}."
+    return text
 
 
 def write_notices(kind: str, event: dict[str, Any], before: DriverRecord | None,
@@ -70,7 +76,7 @@ def write_notices(kind: str, event: dict[str, Any], before: DriverRecord | None,
             f"Une infraction commise le {_fmt(date.fromisoformat(event['committed']))} entraîne "
             f"un retrait de {event['points']} point(s), effectif le "
             f"{_fmt(date.fromisoformat(event['effective']))}.\nNouveau solde : {balance} "
-            f"point(s).\n{_next_restoration(after)}"))
+            f"point(s).\n{_next_restoration(before, after)}"))
     elif kind == "course":
         notices.append(Notice(ref, "Stage de sensibilisation enregistré",
                               f"Votre stage du {event['start']} au {event['end']} est "
@@ -183,7 +189,10 @@ def run_notices(sessions: sessionmaker[Session], mailer: Mailer, issuer_url: str
             for s in record.suspensions if s.end is not None and since < s.end <= on
         ]
         sent += _deliver(sessions, mailer, _link(issuer_url), neph, notices, now)
-    with sessions.begin() as session:
-        if session.get(NoticeRun, on) is None:
-            session.add(NoticeRun(day=on, ran_at=now))
+    try:
+        with sessions.begin() as session:
+            if session.get(NoticeRun, on) is None:
+                session.add(NoticeRun(day=on, ran_at=now))
+    except IntegrityError:
+        pass  # another run recorded the same day at the same time
     return sent

@@ -67,6 +67,7 @@ def test_offence_reaches_points_calendar_history_and_mail(agent: Agent, app: Fla
         assert f"Votre solde est de {after} points" in mails  # and what a course can do
     text = mails["Retrait de points enregistré"].get_body(("plain",)).get_content()
     assert f"Nouveau solde : {after} point(s)" in text and "/mes-points" in text
+    assert "Restitution prévue" in text  # the restoration the offence delays
     assert neph not in text  # no more than the portal shows, and no identifier
 
     token = csrf_token(client.get("/avis").text)
