@@ -31,6 +31,8 @@ SUBCOMMANDS: dict[str, str] = {
     "verify": "verifier.cli:verify_command",
     "serve": "permis2d.serve:serve_group",
     "demo": "permis2d.demo:demo_command",
+    "agent": "issuer.agent.cli:agent_group",
+    "notices": "issuer.notices_cli:notices_group",
 }
 
 

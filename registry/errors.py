@@ -4,9 +4,11 @@ from __future__ import annotations
 
 __all__ = [
     "DuplicateNEPHError",
+    "LicenceStateError",
     "NoLicenceError",
     "RegistryError",
     "RegistryValidationError",
+    "UnknownEventError",
     "UnknownNEPHError",
 ]
 
@@ -57,3 +59,26 @@ class DuplicateNEPHError(RegistryValidationError):
     def __init__(self, neph: str) -> None:
         super().__init__(f"a driver with NEPH {neph!r} already exists", field="neph")
         self.neph = neph
+
+
+class UnknownEventError(RegistryError, LookupError):
+    """No event of this kind has this id on any licence (agent API, issue 15: 404)."""
+
+    http_status_hint = 404
+
+    def __init__(self, kind: str, event_id: int) -> None:
+        super().__init__(f"no {kind} with id {event_id}")
+        self.kind, self.event_id = kind, event_id
+
+
+class LicenceStateError(RegistryError):
+    """A well-formed write that the licence's present state forbids (agent API, issue 15: 409).
+
+    ``field`` names the input the state conflicts with, as for a validation error.
+    """
+
+    http_status_hint = 409
+
+    def __init__(self, msg: str, *, field: str) -> None:
+        super().__init__(f"{msg} ({field})")
+        self.field, self.position = field, None

@@ -302,6 +302,7 @@ def record_to_json(record: DriverRecord) -> dict[str, Any]:
                 "class": o.offence_class.value,
                 "points": o.points,
                 "effective": _d(o.effective),
+                "recorded": _d(o.recorded),
             }
             for o in record.offences
         ],

@@ -241,6 +241,8 @@ class OffenceRow(Base):
     offence_class: Mapped[str] = mapped_column(String(5))
     points: Mapped[int] = mapped_column(Integer)
     effective_on: Mapped[date | None] = mapped_column(Date)
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    """The day the registry recorded it (issue 15); ``None`` for rows older than revision a002."""
 
 
 class CourseRow(Base):
@@ -256,6 +258,7 @@ class CourseRow(Base):
     centre: Mapped[str] = mapped_column(String(120))
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date] = mapped_column(Date)
+    recorded_on: Mapped[date | None] = mapped_column(Date)
 
 
 class MedicalVisit(Base):
@@ -274,6 +277,7 @@ class MedicalVisit(Base):
     visited_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(String(24))
     valid_until: Mapped[date | None] = mapped_column(Date)
+    recorded_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Suspension(Base):
@@ -292,3 +296,4 @@ class Suspension(Base):
     kind: Mapped[str] = mapped_column(String(16))
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date | None] = mapped_column(Date)
+    recorded_on: Mapped[date | None] = mapped_column(Date)

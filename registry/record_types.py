@@ -155,6 +155,7 @@ class OffenceInfo:
     offence_class: OffenceClass
     points: int
     effective: date | None
+    recorded: date | None = None  # the day the registry recorded it (issue 15), when known
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,7 @@ _OFFENCES = (
         OffenceRow.offence_class,
         OffenceRow.points,
         OffenceRow.effective_on,
+        OffenceRow.recorded_on,
     )
     .where(OffenceRow.licence_id == bindparam("licence"))
     .order_by(OffenceRow.committed_on, OffenceRow.id)
@@ -198,7 +199,7 @@ def load_driver_record(session: Session, neph: str, *, asof: date) -> DriverReco
     if current is not None:
         categories.append(CategoryInfo(*current, tuple(restrictions)))
     offences = tuple(
-        OffenceInfo(r[0], r[1], r[2], r[3], r[4], OffenceClass(r[5]), r[6], r[7])
+        OffenceInfo(r[0], r[1], r[2], r[3], r[4], OffenceClass(r[5]), r[6], r[7], r[8])
         for r in conn.execute(_OFFENCES, {"licence": lic_id})
     )
     courses = tuple(CourseInfo(*r) for r in conn.execute(_COURSES, {"licence": lic_id}))

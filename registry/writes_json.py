@@ -26,7 +26,7 @@ from registry.write_types import (
 )
 from twoddoc.dates import parse_iso_date
 
-__all__ = ["driver_from_json"]
+__all__ = ["driver_from_json", "json_date", "json_object"]
 
 
 def _fail(msg: str, path: str, position: int | None = None) -> RegistryValidationError:
@@ -188,3 +188,16 @@ def _licence_from_json(data: Any) -> NewLicence:
         medical_visits=tuple(visits),
         suspensions=tuple(susps),
     )
+
+
+def json_object(obj: Any, path: str, allowed: set[str], required: set[str]) -> Mapping[str, Any]:
+    """``obj`` if it is a JSON object with only ``allowed`` keys and every ``required`` one.
+
+    Public for the agent API (issue 15), which reads single events with the same refusals.
+    """
+    return _keys(obj, path, allowed, required)
+
+
+def json_date(value: Any, path: str, *, optional: bool = False) -> date | None:
+    """A strict ``YYYY-MM-DD`` date (``None`` allowed when ``optional``), else refused by name."""
+    return _date(value, path, optional=optional)

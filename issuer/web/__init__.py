@@ -109,11 +109,13 @@ def create_app(
     engine: Engine | None = None,
 ) -> Flask:
     """Build the portal: blueprints, CSRF, cookies, headers, shared :class:`Portal`."""
+    from issuer.agent.api import bp as agent_bp
     from issuer.web.accounts import bp as accounts_bp
     from issuer.web.documents import bp as documents_bp
     from issuer.web.errors import register_error_handlers
     from issuer.web.fc_login import bp as franceconnect_bp
     from issuer.web.fc_login import client_for
+    from issuer.web.notice_settings import bp as notice_settings_bp
     from issuer.web.portal import bp as portal_bp
 
     settings = settings or Settings.from_env()
@@ -154,12 +156,15 @@ def create_app(
     )
     app.extensions["portal"] = portal
     app.config["PORTAL_TODAY"] = portal.today
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
+    csrf.exempt(agent_bp)  # bearer tokens, no cookie: the agent API (issue 15) has no CSRF
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(franceconnect_bp)
+    app.register_blueprint(agent_bp)
+    app.register_blueprint(notice_settings_bp)
     register_error_handlers(app)
     app.before_request(select_language)
     # Globals (not a context processor) so that imported macros see them too.

@@ -7,7 +7,7 @@ error keeps its own headers: a 405 names the allowed methods in ``Allow`` (RFC 9
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -47,12 +47,25 @@ def register_error_handlers(app: Flask) -> None:
                           "Rechargez la page et envoyez-le à nouveau.")
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
+    def _http(exc: HTTPException) -> tuple[str | Response, int, list[tuple[str, str]]]:
+        # Keep the error's own headers (a 405's Allow, RFC 9110 §15.5.6), not its content type.
         headers = [(name, value) for name, value in exc.get_headers()
                    if name.lower() != "content-type"]
+        if request.path.startswith(API_PREFIX):
+            return (*_json_error(exc.code or 500, exc.name), headers)
         return (*error_page(exc.code or 500), headers)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> tuple[str, int]:
+    def _unexpected(exc: Exception) -> tuple[str | Response, int]:
         app.logger.exception("unexpected error", exc_info=exc)
+        if request.path.startswith(API_PREFIX):
+            return _json_error(500, "Internal Server Error")
         return error_page(500)
+
+
+API_PREFIX = "/api/"
+"""Paths answered in JSON, never an HTML page (the agent API, issue 15)."""
+
+
+def _json_error(status: int, message: str) -> tuple[Response, int]:
+    return jsonify({"error": message, "field": None, "position": None}), status

@@ -103,6 +103,8 @@ def _offence_lines(record: DriverRecord, withdrawn: dict[str, int]) -> list[Hist
             detail = _("Commise le {committed} à {place}. Pas encore de retrait : il n'aura lieu "
                        "qu'au paiement de l'amende ou à la condamnation définitive.",
                        committed=format_date(offence.committed), place=offence.place)
+            if recorded:
+                detail += " " + _("Enregistrée le {recorded}.", recorded=format_date(recorded))
             points = None
         else:
             detail = _("Commise le {committed} à {place} ; retrait effectif le {effective} "
