@@ -25,9 +25,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -35,7 +32,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _env import cpu_model  # noqa: E402
+from _env import cpu_model, scratch_postgres_database  # noqa: E402
 
 from issuer.agent.models import SCOPES  # noqa: E402
 from issuer.agent.tokens import create_token  # noqa: E402
@@ -49,24 +46,6 @@ from registry.write_types import NewOffence  # noqa: E402
 from registry.writes_events import record_offence  # noqa: E402
 
 SEED_COUNT = 60
-
-
-@contextmanager
-def _postgres(url: str) -> Iterator[str]:
-    """A fresh database on the server of ``url``, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"bench_agent_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _site(data_dir: Path, url: str) -> tuple[Settings, list[str], str, dt.date]:
@@ -166,7 +145,8 @@ def main() -> None:
     if not args.postgres_url:
         parser.error("PostgreSQL is required: --postgres-url or PERMIS2D_TEST_POSTGRES_URL")
 
-    with tempfile.TemporaryDirectory() as tmp, _postgres(args.postgres_url) as db_url:
+    with (tempfile.TemporaryDirectory() as tmp,
+          scratch_postgres_database(args.postgres_url, "bench_agent") as db_url):
         work = Path(tmp)
         settings, nephs, token, today = _site(work / "data", db_url)
         floor_rps = floor(db_url, nephs, today, args.floor_count)

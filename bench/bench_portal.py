@@ -33,9 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -43,7 +41,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _env import cpu_model  # noqa: E402
+from _env import cpu_model, scratch_postgres_database  # noqa: E402
 
 from issuer.kinds import DocumentKind  # noqa: E402
 from issuer.web import create_app  # noqa: E402
@@ -82,24 +80,6 @@ def _site(data_dir: Path, database_url: str | None) -> tuple[Settings, str, str,
     engine.dispose()
     KeyStore.open(settings).init(now=now - dt.timedelta(days=1))
     return settings, neph, email, password
-
-
-@contextmanager
-def _postgres(url: str) -> Iterator[str]:
-    """A fresh database on the server of ``url``, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"bench_portal_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def in_process(work: Callable[[], object], count: int) -> float:
@@ -235,7 +215,7 @@ def main() -> None:
         work = Path(tmp)
         results["sqlite"] = run("sqlite", None, args, work)
         if args.postgres_url:
-            with _postgres(args.postgres_url) as url:
+            with scratch_postgres_database(args.postgres_url, "bench_portal") as url:
                 results["postgresql"] = run("postgresql", url, args, work)
 
     print(f"python={sys.version.split()[0]} cpu={cpu_model()} cpus={os.cpu_count()} "

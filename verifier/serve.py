@@ -19,14 +19,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import socket
 import ssl
 import struct
 import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -35,6 +32,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from permis2d.children import spawn_service, stop_service
 from permis2d.settings import Settings
 from verifier.reasons import VerificationError
 from verifier.trust_live import TrustHolder
@@ -190,25 +188,12 @@ def spawn_verifier(
     ``PERMIS2D_*`` variable but ``PERMIS2D_DATA_DIR=data_dir``; its output goes to ``log``, where
     gunicorn's "Listening at" line gives the port; it is ready once ``/healthz`` answers.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PERMIS2D_")}
-    env["PERMIS2D_DATA_DIR"] = str(data_dir)
-    command = [sys.executable, "-m", "verifier.serve", "--host", "127.0.0.1", "--port", "0",
-               "--workers", str(workers)]
+    args = ["--host", "127.0.0.1", "--port", "0", "--workers", str(workers)]
     for path in trust_paths:
-        command += ["--trust", str(path)]
-    command += list(extra_args)
-    root = Path(__file__).resolve().parent.parent
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + startup_seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        match = re.search(r"Listening at: (https?://127\.0\.0\.1:\d+)", log.read_text())
-        if match and _healthy(match.group(1)):
-            return process, match.group(1)
-        time.sleep(0.1)
-    stop_verifier(process)
-    raise RuntimeError(f"the verifier did not start:\n{log.read_text()}")
+        args += ["--trust", str(path)]
+    args += list(extra_args)
+    return spawn_service("verifier.serve", args, data_dir=data_dir, log=log, ready=_healthy,
+                         startup_seconds=startup_seconds, what="the verifier")
 
 
 def _healthy(url: str) -> bool:
@@ -229,13 +214,7 @@ def _healthy(url: str) -> bool:
 
 def stop_verifier(process: subprocess.Popen[bytes]) -> None:
     """Stop a verifier started by :func:`spawn_verifier` (the master stops its workers)."""
-    if process.poll() is None:
-        process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    stop_service(process)
 
 
 def _log_to_stderr() -> None:

@@ -18,12 +18,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import re
 import socket
 import struct
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
@@ -32,6 +29,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from permis2d.children import spawn_service, stop_service
 from permis2d.settings import Settings
 
 __all__ = ["main", "serve_issuer", "spawn_issuer", "stop_issuer", "with_served_issuer_url"]
@@ -144,25 +142,11 @@ def spawn_issuer(data_dir: Path, log: Path, *, env: Mapping[str, str] | None = N
     The child gets the caller's environment without ``PERMIS2D_*`` variables, then
     ``PERMIS2D_DATA_DIR=data_dir`` and ``env``; its output goes to ``log``.
     """
-    child = {k: v for k, v in os.environ.items() if not k.startswith("PERMIS2D_")}
-    child["PERMIS2D_DATA_DIR"] = str(data_dir)
-    child.update(env or {})
-    command = [sys.executable, "-m", "issuer.web.serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
+    args = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if quiet:
-        command.append("--quiet")
-    root = Path(__file__).resolve().parents[2]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=root, env=child, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + startup_seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        match = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
-        if match and _answers(match.group(1)):
-            return process, match.group(1)
-        time.sleep(0.1)
-    stop_issuer(process)
-    raise RuntimeError(f"the portal did not start:\n{log.read_text()}")
+        args.append("--quiet")
+    return spawn_service("issuer.web.serve", args, data_dir=data_dir, log=log, ready=_answers,
+                         env=env, startup_seconds=startup_seconds, what="the portal")
 
 
 def _answers(url: str) -> bool:
@@ -175,13 +159,7 @@ def _answers(url: str) -> bool:
 
 def stop_issuer(process: subprocess.Popen[bytes]) -> None:
     """Stop a portal started by :func:`spawn_issuer` (the master stops its workers)."""
-    if process.poll() is None:
-        process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    stop_service(process)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
