@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 import os
-import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -33,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _env import cpu_model, scratch_postgres_database  # noqa: E402
+from _load import closed_loop  # noqa: E402
 
 from issuer.agent.models import SCOPES  # noqa: E402
 from issuer.agent.tokens import create_token  # noqa: E402
@@ -95,41 +93,17 @@ def floor(url: str, nephs: list[str], today: dt.date, count: int) -> float:
 def load(url: str, token: str, nephs: list[str], today: dt.date, *, threads: int,
          count: int, seconds: float) -> dict[str, float]:
     """``threads`` clients posting offences until ``count`` requests or ``seconds`` passed."""
-    counter = itertools.count()
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = [0]
-    deadline = time.monotonic() + seconds
 
-    def worker() -> None:
-        with requests.Session() as session:
-            session.headers["Authorization"] = f"Bearer {token}"
-            while time.monotonic() < deadline:
-                with lock:
-                    n = next(counter)
-                if n >= count:
-                    return
-                begin = time.perf_counter()
-                answer = session.post(f"{url}/api/v1/agent/offences",
-                                      json=_body(nephs[n % len(nephs)], today, n),
-                                      headers={"Idempotency-Key": f"bench-{n}"}, timeout=60)
-                took = (time.perf_counter() - begin) * 1000
-                with lock:
-                    latencies.append(took)
-                    if answer.status_code != 201:
-                        errors[0] += 1
+    def post(session: requests.Session, n: int) -> requests.Response:
+        return session.post(f"{url}/api/v1/agent/offences",
+                            json=_body(nephs[n % len(nephs)], today, n),
+                            headers={"Idempotency-Key": f"bench-{n}"}, timeout=60)
 
-    start = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    ordered = sorted(latencies)
-    return {"requests": len(latencies), "errors": errors[0], "rps": len(latencies) / elapsed,
-            "p50_ms": statistics.median(ordered) if ordered else 0.0,
-            "p99_ms": ordered[int(len(ordered) * 0.99) - 1] if ordered else 0.0}
+    def authorise(session: requests.Session) -> None:
+        session.headers["Authorization"] = f"Bearer {token}"
+
+    return closed_loop(post, threads=threads, count=count, seconds=seconds, expect=201,
+                       prepare=authorise)
 
 
 def main() -> None:

@@ -31,7 +31,6 @@ import re
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _env import cpu_model, scratch_postgres_database  # noqa: E402
+from _load import closed_loop  # noqa: E402
 
 from issuer.kinds import DocumentKind  # noqa: E402
 from issuer.web import create_app  # noqa: E402
@@ -109,41 +109,9 @@ def _floors(settings: Settings, neph: str, count: int) -> dict[str, float]:
 
 def load(send: Callable[[requests.Session], requests.Response], cookies: dict[str, str], *,
          threads: int, count: int, seconds: float) -> dict[str, float]:
-    """At most ``count`` requests in at most ``seconds`` from ``threads`` threads."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    sent = 0
-    stop_at = time.monotonic() + seconds
-
-    def worker() -> None:
-        nonlocal sent, errors
-        with requests.Session() as session:
-            session.cookies.update(cookies)
-            while time.monotonic() < stop_at:
-                with lock:
-                    if sent >= count:
-                        return
-                    sent += 1
-                start = time.perf_counter()
-                response = send(session)
-                elapsed = (time.perf_counter() - start) * 1000
-                with lock:
-                    latencies.append(elapsed)
-                    errors += response.status_code != 200
-
-    gc.collect()
-    started = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    wall = time.perf_counter() - started
-    ordered = sorted(latencies)
-    return {"requests": len(ordered), "errors": errors, "rps": len(ordered) / wall,
-            "p50_ms": statistics.median(ordered),
-            "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]}
+    """At most ``count`` requests in at most ``seconds`` from ``threads`` logged-in clients."""
+    return closed_loop(lambda session, _n: send(session), threads=threads, count=count,
+                       seconds=seconds, prepare=lambda session: session.cookies.update(cookies))
 
 
 def _login(url: str, email: str, password: str) -> tuple[dict[str, str], str]:

@@ -38,6 +38,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _load import closed_loop  # noqa: E402
+
 from tests.support.symbols import pdf_with_symbols, render_datamatrix  # noqa: E402
 from verifier.policy import verify_text  # noqa: E402
 from verifier.scan import scan  # noqa: E402
@@ -99,43 +101,8 @@ def _png(text: str) -> bytes:
 def load(url: str, send: Callable[[requests.Session], requests.Response], *, threads: int,
          count: int, seconds: float) -> dict[str, float]:
     """Send at most ``count`` requests in at most ``seconds`` from ``threads`` threads."""
-    latencies: list[float] = []
-    statuses: list[int] = []
-    lock = threading.Lock()
-    sent = 0
-    stop_at = time.monotonic() + seconds
-
-    def worker() -> None:
-        nonlocal sent
-        with requests.Session() as session:
-            while time.monotonic() < stop_at:
-                with lock:
-                    if sent >= count:
-                        return
-                    sent += 1
-                start = time.perf_counter()
-                response = send(session)
-                elapsed = (time.perf_counter() - start) * 1000
-                with lock:
-                    latencies.append(elapsed)
-                    statuses.append(response.status_code)
-
-    gc.collect()
-    started = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    wall = time.perf_counter() - started
-    ordered = sorted(latencies)
-    return {
-        "requests": len(latencies),
-        "errors": sum(1 for s in statuses if s != 200),
-        "rps": len(latencies) / wall if wall else 0.0,
-        "p50_ms": statistics.median(ordered),
-        "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
-    }
+    return closed_loop(lambda session, _n: send(session), threads=threads, count=count,
+                       seconds=seconds)
 
 
 def in_process(work: Callable[[], object], count: int = 30) -> float:
