@@ -29,7 +29,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _env import cpu_model, scratch_postgres_database  # noqa: E402
+from _env import cpu_model  # noqa: E402
 from _load import closed_loop  # noqa: E402
 
 from issuer.agent.models import SCOPES  # noqa: E402
@@ -42,6 +42,7 @@ from registry.records import LicenceState, load_driver_record  # noqa: E402
 from registry.seed import demo_drivers, seed_registry  # noqa: E402
 from registry.write_types import NewOffence  # noqa: E402
 from registry.writes_events import record_offence  # noqa: E402
+from tests.support.databases import scratch_postgres_database  # noqa: E402
 
 SEED_COUNT = 60
 

@@ -40,7 +40,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _env import cpu_model, scratch_postgres_database  # noqa: E402
+from _env import cpu_model  # noqa: E402
 from _load import closed_loop  # noqa: E402
 
 from issuer.kinds import DocumentKind  # noqa: E402
@@ -54,6 +54,7 @@ from permis2d.settings import Settings  # noqa: E402
 from registry.db import make_engine, session_factory, upgrade_schema  # noqa: E402
 from registry.records import load_driver_record  # noqa: E402
 from registry.seed import PROFILES, demo_drivers, seed_registry  # noqa: E402
+from tests.support.databases import scratch_postgres_database  # noqa: E402
 
 PASSPHRASE = "bench-passphrase"
 PROFILE = "recent_delit"  # a balance below 12 and a forecast calendar to draw

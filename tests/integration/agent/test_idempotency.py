@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from issuer.agent.models import SCOPES, AgentAudit
 from issuer.agent.tokens import create_token
@@ -19,6 +18,7 @@ from issuer.web import create_app
 from registry.models import OffenceRow
 from tests.integration.agent.test_api import offence_body
 from tests.integration.portal.portal_site import Site, make_site
+from tests.support.databases import scratch_postgres_database
 
 
 def _same_key_at_once(site: Site, workers: int = 4) -> None:
@@ -62,17 +62,8 @@ def test_same_key_at_once_on_sqlite(tmp_path: Path) -> None:
 @pytest.fixture
 def pg_site(postgres_url: str, tmp_path: Path) -> Iterator[Site]:
     """A seeded site on a fresh PostgreSQL database (created here, dropped after)."""
-    name = f"agent_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres_database(postgres_url, "agent") as url:
         yield make_site(tmp_path / "data", url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

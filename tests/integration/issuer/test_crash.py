@@ -17,16 +17,15 @@ import contextlib
 import multiprocessing
 import os
 import signal
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer.kinds import DocumentKind
@@ -37,6 +36,7 @@ from permis2d.cli import cli
 from permis2d.settings import Settings
 from registry.db import make_engine, upgrade_schema
 from registry.seed import demo_drivers, seed_registry
+from tests.support.databases import scratch_postgres_database
 
 ON = date(2026, 10, 31)
 NOW = datetime(2026, 10, 31, 12, 0)
@@ -47,17 +47,11 @@ def crash_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[S
     """Settings on a seeded registry (SQLite file, or a fresh PostgreSQL database) with a PKI."""
     env = {"PERMIS2D_DATA_DIR": str(tmp_path / "data"),
            "PERMIS2D_KEY_PASSPHRASE": "crash-test-passphrase"}
-    admin = None
-    name = f"crash_{uuid.uuid4().hex[:12]}"
-    if request.param == "postgresql":
-        postgres_url = request.getfixturevalue("postgres_url")
-        admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        env["PERMIS2D_DATABASE_URL"] = (
-            make_url(postgres_url).set(database=name).render_as_string(hide_password=False))
-    settings = Settings.from_env(env)
-    try:
+    with ExitStack() as stack:
+        if request.param == "postgresql":
+            env["PERMIS2D_DATABASE_URL"] = stack.enter_context(scratch_postgres_database(
+                request.getfixturevalue("postgres_url"), "crash"))
+        settings = Settings.from_env(env)
         upgrade_schema(settings.database_url or "")
         engine = make_engine(settings.database_url or "")
         with Session(engine) as session, session.begin():
@@ -65,11 +59,6 @@ def crash_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[S
         engine.dispose()
         KeyStore.open(settings).init(now=datetime(2026, 1, 1, tzinfo=UTC))
         yield settings
-    finally:
-        if admin is not None:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 def _issue_in_child(settings: Settings, step: str, count: int, pipe: Connection) -> None:

@@ -8,14 +8,12 @@ never disturbs another suite using the shared test database, and drops it afterw
 from __future__ import annotations
 
 import multiprocessing
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer.kinds import DocumentKind
@@ -25,6 +23,7 @@ from keys import KeyStore
 from permis2d.settings import Settings
 from registry.db import make_engine, upgrade_schema
 from registry.seed import demo_drivers, seed_registry
+from tests.support.databases import scratch_postgres_database
 
 pytestmark = pytest.mark.postgres
 
@@ -35,20 +34,11 @@ PER_PROCESS = 50
 @pytest.fixture
 def pg_settings(postgres_url: str, tmp_path: Path) -> Iterator[Settings]:
     """Settings on a fresh PostgreSQL database (created here, dropped after the test)."""
-    name = f"issuer_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres_database(postgres_url, "issuer") as url:
         upgrade_schema(url)
         yield Settings.from_env({"PERMIS2D_DATA_DIR": str(tmp_path / "data"),
                                  "PERMIS2D_KEY_PASSPHRASE": "test-passphrase",
                                  "PERMIS2D_DATABASE_URL": url})
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _issue_many(settings: Settings, neph: str, queue: multiprocessing.Queue) -> None:

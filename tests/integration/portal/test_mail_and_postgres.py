@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import socket
-import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from email import message_from_bytes, policy
@@ -12,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from issuer.web import create_app
 from tests.integration.portal.portal_site import (
@@ -23,6 +21,7 @@ from tests.integration.portal.portal_site import (
     identity_form,
     make_site,
 )
+from tests.support.databases import scratch_postgres_database
 
 
 class _Inbox:
@@ -71,17 +70,8 @@ def test_confirmation_mail_goes_through_smtp(site: Site, smtp_server: tuple[str,
 @pytest.fixture
 def pg_site(postgres_url: str, tmp_path: Path) -> Iterator[Site]:
     """A seeded site on a fresh PostgreSQL database (created here, dropped after)."""
-    name = f"portal_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres_database(postgres_url, "portal") as url:
         yield make_site(tmp_path / "data", url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres
